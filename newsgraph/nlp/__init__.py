@@ -1,0 +1,1 @@
+"""Annotation: spaCy, the gazetteer, headline recasing, amounts and dates."""

@@ -1,0 +1,149 @@
+"""Annotate a document: parse, entity mentions, amounts, time expressions."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.tokens import Doc, Span
+
+from newsgraph.lexicon import load_yaml
+from newsgraph.model import Document, Mention
+from newsgraph.nlp.amounts import AmountMention, find_amounts
+from newsgraph.nlp.dates import Timex, find_timexes
+from newsgraph.nlp.gazetteer import gazetteer, strip_legal
+from newsgraph.nlp.pipeline import gazetteer_matcher, load_nlp
+from newsgraph.nlp.recase import recase
+from newsgraph.segment import looks_like_headline
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A document with its parse and everything found in it, before resolution."""
+
+    document: Document
+    doc: Doc
+    mentions: tuple[Mention, ...]
+    amounts: tuple[AmountMention, ...]
+    timexes: tuple[Timex, ...]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    ner_types: dict[str, str]
+    products: tuple[re.Pattern[str], ...]
+    not_products: re.Pattern[str]
+    stop_names: frozenset[str]
+    credits: tuple[re.Pattern[str], ...]
+
+
+@cache
+def _rules() -> _Rules:
+    data = load_yaml("mentions.yaml")
+    credits = load_yaml("boilerplate.yaml")["inline_credits"]
+    return _Rules(data["ner_types"], tuple(re.compile(p) for p in data["product_patterns"]),
+                  re.compile(data["not_products"]), frozenset(data["stop_names"]),
+                  tuple(re.compile(p, re.IGNORECASE) for p in credits))
+
+
+def annotate(document: Document) -> Annotation:
+    """Parse `document` and find its mentions, amounts and time expressions."""
+    nlp = load_nlp()
+    text = document.text
+    if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0]):
+        text = _recase_title_lines(text)
+    doc = nlp(text)
+    credits = [m.span() for p in _rules().credits for m in p.finditer(document.text)]
+    mentions = [m for m in _mentions(doc, document.text) + _products(document.text, doc)
+                if not any(s < m.end and m.start < e for s, e in credits)]
+    return Annotation(document, doc, tuple(_dedupe(mentions)),
+                      tuple(find_amounts(document.text)),
+                      tuple(find_timexes(document.text, document.published)))
+
+
+def _recase_title_lines(text: str) -> str:
+    nlp = load_nlp()
+    lines = text.split("\n")
+    out = []
+    for line in lines:
+        if looks_like_headline(line):
+            tokens = nlp.make_doc(line)
+            line = recase(line, nlp, gazetteer_matcher().protected(tokens))
+        out.append(line)
+    return "\n".join(out)
+
+
+def _mentions(doc: Doc, original: str) -> list[Mention]:
+    rules = _rules()
+    gaz = gazetteer()
+    found = []
+    for ent in doc.ents:
+        start, end = _trim(ent)
+        if start >= end:
+            continue
+        surface = original[start:end]
+        if ent.ent_id_:
+            entry = gaz.entries.get(ent.ent_id_)
+            country = entry.country if entry else None
+            found.append(Mention(start, end, surface, ent.label_, "gazetteer", ent.ent_id_,
+                                 country))
+            continue
+        if ent.label_ == "NORP":
+            place = gaz.country_of_demonym(surface)
+            if place:
+                found.append(Mention(start, end, surface, "PLACE", "ner", place.name))
+            continue
+        kind = rules.ner_types.get(ent.label_)
+        if kind is None or surface in rules.stop_names or not any(c.isalpha() for c in surface):
+            continue
+        entry = gaz.lookup(surface)
+        if entry is not None and (entry.type == kind or kind == "ORG"):
+            found.append(Mention(start, end, surface, entry.type, "gazetteer", entry.name,
+                                 entry.country))
+        else:
+            found.append(Mention(start, end, surface, kind, "ner"))
+    return found
+
+
+def _trim(ent: Span) -> tuple[int, int]:
+    """Character range of an entity without a leading "the" or a trailing possessive."""
+    tokens = list(ent)
+    while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text != "."
+                      or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    if not tokens:
+        return 0, 0
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    text = tokens[0].doc.text[start:end]
+    if text.endswith("'s") or text.endswith("’s"):
+        end -= 2
+    return start, end
+
+
+def _products(text: str, doc: Doc) -> list[Mention]:
+    rules = _rules()
+    found = []
+    for pattern in rules.products:
+        for m in pattern.finditer(text):
+            if rules.not_products.match(m.group()):
+                continue
+            found.append(Mention(m.start(), m.end(), m.group(), "PRODUCT", "pattern"))
+    return found
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """Overlapping mentions: the gazetteer beats the NER, then the longer span wins."""
+    rank = {"gazetteer": 0, "ner": 1, "pattern": 2}
+    ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
+    kept: list[Mention] = []
+    for mention in ordered:
+        if any(k.start < mention.end and mention.start < k.end for k in kept):
+            continue
+        kept.append(mention)
+    return sorted(kept, key=lambda m: m.start)
+
+
+__all__ = ["Annotation", "annotate", "strip_legal"]

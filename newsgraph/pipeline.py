@@ -17,7 +17,8 @@ def extract_page(page: Page) -> list[Extraction]:
     for document in segment(page):
         resolution = resolve(annotate(document))
         found = extract(resolution)
-        entities = resolution.entities + tuple(
+        entities = tuple(replace(e, type=found.retyped[e.id]) if e.id in found.retyped else e
+                         for e in resolution.entities) + tuple(
             replace(e, id=f"e{len(resolution.entities) + i}")
             for i, e in enumerate(found.entities, 1))
         out.append(Extraction(document, entities, found.facts))

@@ -59,6 +59,8 @@ class Resolution:
     entities: tuple[Entity, ...]
     spans: tuple[tuple[int, int, str], ...]  # (start, end, entity id), by start
     sectors: dict[str, str | None]
+    # Places only the NER vouches for: a fact role may show them to be companies.
+    flexible: frozenset[str] = frozenset()
 
     def entity(self, entity_id: str) -> Entity:
         return self._by_id()[entity_id]
@@ -283,6 +285,7 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
     entities = []
     spans = []
     sectors: dict[str, str | None] = {}
+    flexible = set()
     gaz = gazetteer()
     for i, cluster in enumerate(clusters, 1):
         eid = f"e{i}"
@@ -295,5 +298,8 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
                                description=cluster.description,
                                parent=entry.parent if entry and kind == "PLACE" else None))
         sectors[eid] = entry.sector if entry else None
+        if kind == "PLACE" and entry is None and all(m.source == "ner" for m in cluster.mentions):
+            flexible.add(eid)
         spans.extend((s, e, eid) for s, e, _ in mentions)
-    return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors)
+    return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors,
+                      frozenset(flexible))

@@ -17,6 +17,7 @@ from spacy.tokens import Span as SpacySpan
 from newsgraph.extract.cues import (
     amounts_of,
     certainty_of,
+    clause_tokens,
     cues,
     direction_of,
     status_of,
@@ -45,6 +46,8 @@ class Extracted:
 
     facts: tuple[Fact, ...]
     entities: tuple[Entity, ...]
+    # Entities a role showed to be of another type ("in Cyera": a company).
+    retyped: dict[str, str] = field(default_factory=dict)
 
 
 def extract(resolution: Resolution) -> Extracted:
@@ -62,12 +65,26 @@ def extract(resolution: Resolution) -> Extracted:
         if view is None or not _preconditions(frame, kind == "N", trigger, view, resolution):
             continue
         roles = fill_roles(frame, trigger, view)
+        if frame.needs_location and not roles.get("location"):
+            continue
         if frame.fact_type == "MARKET_MOVE":
             roles = shares.convert(roles, trigger)
         for args, attributes in _instances(frame, roles, resolution):
             statements.append(_statement(frame, trigger, args, attributes, resolution,
                                          len(statements)))
-    return Extracted(tuple(_merge(statements)), shares.entities())
+    facts = _merge(statements)
+    return Extracted(tuple(facts), shares.entities(), _retyped(facts, resolution))
+
+
+def _retyped(facts: list[Fact], resolution: Resolution) -> dict[str, str]:
+    """Flexible places that fill a company role are companies."""
+    out = {}
+    for fact in facts:
+        for value in fact.args.values():
+            for eid in value if isinstance(value, tuple) else (value,):
+                if eid in resolution.flexible:
+                    out[eid] = "ORG"
+    return out
 
 
 def _views(resolution: Resolution) -> dict[int, SentenceView]:
@@ -83,8 +100,23 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
                 continue
             mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
                                       span.root.i, span.start, span.end - 1))
-        views[sent.start] = SentenceView(sent, tuple(mentions))
+        views[sent.start] = SentenceView(sent, tuple(mentions), resolution.flexible,
+                                         _sources(sent))
     return views
+
+
+def _sources(sent: SpacySpan) -> frozenset[int]:
+    """Tokens naming a source ("according to the US Department of Energy")."""
+    out: set[int] = set()
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < sent.end:
+            to = token.doc[token.i + 1]
+            for obj in [*to.children, *token.children]:
+                if obj.dep_ == "pobj":
+                    out |= {t.i for t in obj.subtree}
+        elif token.lower_ == "citing":
+            out |= {t.i for c in token.children if c.dep_ == "dobj" for t in c.subtree}
+    return frozenset(out)
 
 
 def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: SentenceView,
@@ -96,15 +128,21 @@ def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: Senten
     if frame.needs_noun and not is_noun and not any(
             _has_phrase(text, n) for n in frame.nouns):
         return False
-    if frame.needs_plant and "FACILITY" not in types and not any(
-            _has_phrase(text, w) for w in table.plant_words):
+    if frame.needs_plant and "FACILITY" not in types and not _plant_near(trigger):
         return False
     if frame.needs_item and not types & {"TECHNOLOGY", "PRODUCT"} and not (
             words & table.item_words):
         return False
-    if frame.needs_location and "PLACE" not in types:
-        return False
     return not (frame.needs_direction and direction_of(trigger) is None)
+
+
+def _plant_near(trigger: SpacySpan) -> bool:
+    """A plant word in the trigger's clause or right beside it ("build a factory")."""
+    doc = trigger.doc
+    sent = trigger.sent
+    near = doc[max(sent.start, trigger.start - 4):min(sent.end, trigger.end + 6)].text.lower()
+    clause = " ".join(t.lower_ for t in clause_tokens(trigger))
+    return any(_has_phrase(near, w) or _has_phrase(clause, w) for w in cues().plant_words)
 
 
 def _has_phrase(text: str, phrase: str) -> bool:

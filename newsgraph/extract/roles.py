@@ -37,9 +37,19 @@ class Mentioned:
 class SentenceView:
     sent: Span
     mentions: tuple[Mentioned, ...]
+    # Entities whose type only the NER guessed (an unknown "place" may be a company).
+    flexible: frozenset[str] = frozenset()
+    # Token indices of source attributions ("according to X"): never a party.
+    sources: frozenset[int] = frozenset()
+
+    def fits(self, mention: Mentioned, types: list[str]) -> bool:
+        if mention.root in self.sources:
+            return False
+        return mention.type in types or (
+            mention.eid in self.flexible and mention.type == "PLACE" and "ORG" in types)
 
     def within(self, tokens: set[int], types: list[str]) -> list[Mentioned]:
-        return [m for m in self.mentions if m.root in tokens and m.type in types]
+        return [m for m in self.mentions if m.root in tokens and self.fits(m, types)]
 
 
 Roles = dict[str, list[Mentioned]]
@@ -58,14 +68,18 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
             if prep != "subject":
                 _assign(roles, role, _prep_mentions(path, view, prep, types.get(role, [])))
     elif frame.subject:
-        _assign(roles, frame.subject, _typed(subject, types[frame.subject]))
+        _assign(roles, frame.subject, [m for m in subject if view.fits(m, types[frame.subject])])
     if frame.object and frame.object not in roles:
         _assign(roles, frame.object, _object(head, trigger, view, types[frame.object]))
     for prep, role in frame.preps.items():
         if role in types:
             _assign(roles, role, _prep_mentions(path, view, prep, types[role], subject))
     if frame.possessor:
-        _assign(roles, frame.possessor, _possessor(head, view, types[frame.possessor]))
+        _assign(roles, frame.possessor, _possessor([head], view, types[frame.possessor]))
+    if frame.possessor_of_object:
+        objects = [c for c in head.children if c.dep_ in ("dobj", "attr")]
+        _assign(roles, frame.possessor_of_object,
+                _possessor(objects, view, types[frame.possessor_of_object]))
     if frame.subject and frame.subject not in roles:
         _assign(roles, frame.subject, _nearest_left(trigger, view, types[frame.subject]))
     for role in frame.any:
@@ -85,10 +99,6 @@ def _assign(roles: Roles, role: str | None, mentions: list[Mentioned]) -> None:
     if role and mentions:
         existing = roles.setdefault(role, [])
         existing.extend(m for m in mentions if m.eid not in {e.eid for e in existing})
-
-
-def _typed(mentions: list[Mentioned], types: list[str]) -> list[Mentioned]:
-    return [m for m in mentions if m.type in types]
 
 
 def _path(token: Token, sent: Span) -> list[Token]:
@@ -136,7 +146,7 @@ def _object(head: Token, trigger: Span, view: SentenceView, types: list[str]) ->
     if found:
         return found
     after = [m for m in view.mentions if m.first >= trigger.end
-             and m.first - trigger.end <= 2 and m.type in types]
+             and m.first - trigger.end <= 2 and view.fits(m, types)]
     return after[:1]
 
 
@@ -157,15 +167,16 @@ def _prep_mentions(path: list[Token], view: SentenceView, prep: str, types: list
             if child.dep_ in ("prep", "agent") and child.lower_ == prep:
                 for obj in child.children:
                     if obj.dep_ in ("pobj", "pcomp"):
-                        tokens |= _core(obj) | _conjuncts(obj)
+                        tokens |= _phrase(obj)
     return view.within(tokens, types) or _prep_by_position(path[0], view, prep, types)
 
 
-def _conjuncts(token: Token) -> set[int]:
-    out: set[int] = set()
+def _phrase(token: Token) -> set[int]:
+    """A prepositional object with its lists ("makers, including X and Y"), not its clauses."""
+    out = {token.i}
     for child in token.children:
-        if child.dep_ in ("conj", "appos"):
-            out |= _core(child) | _conjuncts(child)
+        if child.dep_ not in ("relcl", "acl", "advcl", "ccomp", "parataxis"):
+            out |= _phrase(child)
     return out
 
 
@@ -175,7 +186,7 @@ def _prep_by_position(head: Token, view: SentenceView, prep: str,
     doc = view.sent.doc
     found = []
     for m in view.mentions:
-        if m.type not in types or m.first <= head.i or m.first - head.i > POSITIONAL_WINDOW:
+        if not view.fits(m, types) or m.first <= head.i or m.first - head.i > POSITIONAL_WINDOW:
             continue
         before = m.first - 1
         while before > head.i and doc[before].dep_ in ("det", "amod", "compound", "nummod"):
@@ -185,21 +196,22 @@ def _prep_by_position(head: Token, view: SentenceView, prep: str,
     return found
 
 
-def _possessor(head: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
-    nodes = [head, *[c for c in head.children if c.dep_ in ("dobj", "pobj", "attr")]]
+def _possessor(heads: list[Token], view: SentenceView, types: list[str]) -> list[Mentioned]:
+    nodes = [n for head in heads for n in (
+        head, *[c for c in head.children if c.dep_ in ("dobj", "pobj", "attr")])]
     tokens = {c.i for n in nodes for c in n.children if c.dep_ == "poss"}
     tokens |= {t.i for c in [*tokens] for t in view.sent.doc[c].subtree}
     return view.within(tokens, types)
 
 
 def _nearest_left(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
-    left = [m for m in view.mentions if m.last < trigger.start and m.type in types
+    left = [m for m in view.mentions if m.last < trigger.start and view.fits(m, types)
             and trigger.start - m.last <= POSITIONAL_WINDOW]
     return left[-1:]
 
 
 def _nearest(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
-    typed = [m for m in view.mentions if m.type in types]
+    typed = [m for m in view.mentions if view.fits(m, types)]
     if not typed:
         return []
     return [min(typed, key=lambda m: (m.first < trigger.start, abs(m.first - trigger.start)))]

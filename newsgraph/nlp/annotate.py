@@ -95,6 +95,8 @@ def _mentions(doc: Doc, original: str) -> list[Mention]:
                 found.append(Mention(start, end, surface, "PLACE", "ner", place.name))
             continue
         kind = rules.ner_types.get(ent.label_)
+        if kind == "PLACE" and _unknown_place_is_org(ent):
+            kind = "ORG"
         if kind is None or surface in rules.stop_names or not any(c.isalpha() for c in surface):
             continue
         entry = gaz.lookup(surface)
@@ -104,6 +106,18 @@ def _mentions(doc: Doc, original: str) -> list[Mention]:
         else:
             found.append(Mention(start, end, surface, kind, "ner"))
     return found
+
+
+def _unknown_place_is_org(ent: Span) -> bool:
+    """A one-word "place" the gazetteer does not know, not after in/at/near, is a company.
+
+    The small model tags unseen start-up names ("Cyera") as GPE; real places in
+    business news are mostly known, or follow a locative preposition.
+    """
+    if len(ent) != 1 or gazetteer().place(ent.text) is not None:
+        return False
+    before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    return before not in ("in", "at", "near", "from", "to", "of", "across", "outside")
 
 
 def _trim(ent: Span) -> tuple[int, int]:

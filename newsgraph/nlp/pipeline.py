@@ -34,7 +34,8 @@ class GazetteerMatcher:
         exact: dict[str, list[str]] = {}
         caseless: dict[str, list[str]] = {}
         for form, entry in gaz.by_form.items():
-            caseless_form = entry.type in CASELESS_TYPES and len(form) > 3
+            # "oil", "gold", "lithium-ion": common nouns, capitalized only in headlines.
+            caseless_form = entry.type in CASELESS_TYPES and form == form.lower()
             target = caseless if caseless_form else exact
             target.setdefault(f"{entry.type}|{entry.name}", []).append(form)
         for demonym, entry in gaz.demonyms.items():

@@ -37,11 +37,9 @@ def _is_common(word: str) -> bool:
 def recase(text: str, nlp: Language, protect: list[tuple[int, int]]) -> str:
     """`text` with the common Title Case words lower-cased, `protect` spans kept."""
     chars = list(text)
-    first = True
     for match in TITLE_WORD.finditer(text):
-        if first:
-            first = False
-            continue
+        if not text[:match.start()].strip():
+            continue  # the first word of a headline is capitalized in sentence case too
         if any(s <= match.start() < e for s, e in protect) or not _is_common(match.group()):
             continue
         chars[match.start()] = chars[match.start()].lower()

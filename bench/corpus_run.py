@@ -53,6 +53,9 @@ class CorpusResult:
     documents: Counter[str] = field(default_factory=Counter)  # by kind
     facts_per_input: list[int] = field(default_factory=list)
     entities_per_input: list[int] = field(default_factory=list)
+    facts_per_article: list[int] = field(default_factory=list)  # article documents only
+    entities_per_article: list[int] = field(default_factory=list)
+    headline_facts: int = 0
     facts_by_type: Counter[str] = field(default_factory=Counter)
     empty_inputs: list[str] = field(default_factory=list)  # read fine, no document
     crashes: list[Crash] = field(default_factory=list)
@@ -64,6 +67,12 @@ class CorpusResult:
         self.facts_per_input.append(sum(len(e.facts) for e in extractions))
         self.entities_per_input.append(sum(len(e.entities) for e in extractions))
         self.facts_by_type.update(f.type for e in extractions for f in e.facts)
+        for e in extractions:
+            if e.doc.kind == "article":
+                self.facts_per_article.append(len(e.facts))
+                self.entities_per_article.append(len(e.entities))
+            else:
+                self.headline_facts += len(e.facts)
         if not extractions:
             self.empty_inputs.append(name)
 
@@ -74,7 +83,9 @@ class CorpusResult:
             "crashes": [vars(c) for c in self.crashes],
             "input_errors": [{"input": i, "reason": r} for i, r in self.input_errors],
             "inputs_without_documents": self.empty_inputs,
-            "facts": sum(self.facts_per_input),
+            "facts": sum(self.facts_per_input), "facts_in_headlines": self.headline_facts,
+            "facts_per_article": _summary(self.facts_per_article),
+            "entities_per_article": _summary(self.entities_per_article),
             "facts_per_input": _summary(self.facts_per_input),
             "entities_per_input": _summary(self.entities_per_input),
             "facts_by_type": dict(self.facts_by_type.most_common()),
@@ -86,7 +97,7 @@ def _summary(values: list[int]) -> dict[str, float]:
     if not values:
         return {"mean": 0.0, "median": 0.0, "max": 0}
     return {"mean": round(statistics.fmean(values), 2),
-            "median": statistics.median(values), "max": max(values)}
+            "median": float(statistics.median(values)), "max": max(values)}
 
 
 def corpus_files(pattern_dir: Path, pattern: str, limit: int | None = None) -> list[Path]:
@@ -127,19 +138,25 @@ def run_corpus(name: str, directory: Path, pattern: str, limit: int | None) -> C
     return result
 
 
+def _triple(summary: dict[str, float]) -> str:
+    return f"{summary['mean']:.2f} / {summary['median']:g} / {summary['max']}"
+
+
 def print_report(results: list[CorpusResult]) -> None:
+    print("facts and entities per article document (mean / median / max); "
+          "hdl facts = facts found in headline documents")
     header = (f"{'corpus':<16}{'inputs':>7}{'docs':>6}{'art':>5}{'hdl':>5}{'crash':>6}"
-              f"{'inerr':>6}{'facts':>7}  {'facts/input mean med max':<26}"
-              f"{'entities/input mean med max':<28}{'sec':>6}")
+              f"{'inerr':>6}{'facts':>7}{'hdl facts':>10}{'facts/article':>16}"
+              f"{'entities/article':>19}{'sec':>7}")
     print(header)
     print("-" * len(header))
     for r in results:
         data = r.to_json()
-        f, e = data["facts_per_input"], data["entities_per_input"]
+        f, e = data["facts_per_article"], data["entities_per_article"]
         print(f"{r.name:<16}{r.inputs:>7}{data['documents']:>6}{r.documents['article']:>5}"
               f"{r.documents['headline']:>5}{len(r.crashes):>6}{len(r.input_errors):>6}"
-              f"{data['facts']:>7}  {f['mean']:>10.2f}{f['median']:>6}{f['max']:>5}     "
-              f"{e['mean']:>13.2f}{e['median']:>6}{e['max']:>5}     {r.seconds:>6.1f}")
+              f"{data['facts']:>7}{r.headline_facts:>10}"
+              f"{_triple(f):>16}{_triple(e):>19}{r.seconds:>7.1f}")
     for r in results:
         types = ", ".join(f"{t} {n}" for t, n in r.facts_by_type.most_common())
         print(f"\n{r.name} facts by type: {types or 'none'}")

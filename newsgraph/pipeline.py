@@ -18,8 +18,6 @@ def extract_page(page: Page) -> list[Extraction]:
         resolution = resolve(annotate(document))
         found = extract(resolution)
         entities = tuple(replace(e, type=found.retyped[e.id]) if e.id in found.retyped else e
-                         for e in resolution.entities) + tuple(
-            replace(e, id=f"e{len(resolution.entities) + i}")
-            for i, e in enumerate(found.entities, 1))
+                         for e in resolution.entities) + found.entities
         out.append(Extraction(document, entities, found.facts))
     return out

@@ -144,7 +144,7 @@ def _cluster_names(mentions: list[Mention], text: str) -> dict[str, _Cluster]:
         key = aliases.get(norm(mention.text), _key(mention))
         cluster = clusters.setdefault(key, _Cluster(key))
         cluster.mentions.append(mention)
-        if mention.key and mention.source in ("gazetteer", "government"):
+        if mention.key and mention.source in ("gazetteer", "government", "asset"):
             cluster.gaz_name = mention.key
             entry = gaz.entries.get(mention.key)
             if entry and entry.type != "PLACE":
@@ -298,6 +298,8 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
                                description=cluster.description,
                                parent=entry.parent if entry and kind == "PLACE" else None))
         sectors[eid] = entry.sector if entry else None
+        if any(m.source == "government" for m in cluster.mentions):
+            sectors[eid] = "government"
         if kind == "PLACE" and entry is None and all(m.source == "ner" for m in cluster.mentions):
             flexible.add(eid)
         spans.extend((s, e, eid) for s, e, _ in mentions)

@@ -119,8 +119,21 @@ def _sources(sent: SpacySpan) -> frozenset[int]:
     return frozenset(out)
 
 
+def _vetoed(frame: Frame, trigger: SpacySpan) -> bool:
+    """ "supply partnership": a modifier that makes the trigger another fact's."""
+    if not frame.vetoes:
+        return False
+    doc = trigger.doc
+    before = {doc[i].lower_ for i in range(max(trigger.sent.start, trigger.start - 2),
+                                            trigger.start)}
+    modifiers = {c.lower_ for t in trigger for c in t.children if c.dep_ in ("compound", "amod")}
+    return bool(frame.vetoes & (before | modifiers))
+
+
 def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: SentenceView,
                    resolution: Resolution) -> bool:
+    if _vetoed(frame, trigger):
+        return False
     text = trigger.sent.text.lower()
     words = {t.lower_ for t in trigger.sent}
     table = cues()
@@ -174,19 +187,25 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
         else:
             choices.append([(role, eid) for eid in ids])
     out = []
+    excluded = frames().policies[fact_type].exclude_sectors
     for combo in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
         args = dict(combo)
         if not _distinct(args) or not _actor_allowed(frame, args, resolution):
+            continue
+        if any(resolution.sectors.get(eid) in excluded for eid in _ids(args)):
             continue
         out.append((args, _attributes(frame, roles, args, resolution)))
     return out
 
 
+def _ids(args: dict[str, Any]) -> list[str]:
+    return [eid for value in args.values()
+            for eid in (value if isinstance(value, tuple) else (value,))]
+
+
 def _distinct(args: dict[str, Any]) -> bool:
-    seen: list[str] = []
-    for value in args.values():
-        seen.extend(value if isinstance(value, tuple) else [value])
-    return len(seen) == len(set(seen))
+    ids = _ids(args)
+    return len(ids) == len(set(ids))
 
 
 def _actor_allowed(frame: Frame, args: dict[str, Any], resolution: Resolution) -> bool:
@@ -290,9 +309,21 @@ class _SharesAssets:
 
     def convert(self, roles: Roles, trigger: SpacySpan) -> Roles:
         movers = roles.get("asset", [])
-        if movers or not any(w in trigger.sent.text.lower() for w in SHARE_WORDS):
-            return roles
-        return roles
+        assets = [m for m in movers if m.type == "ASSET"]
+        companies = [m for m in movers if m.type == "ORG"]
+        text = trigger.sent.text.lower()
+        if assets or not companies or not any(w in text for w in SHARE_WORDS):
+            return {**roles, "asset": assets}
+        return {**roles, "asset": [self._shares(m) for m in companies]}
+
+    def _shares(self, mention: Mentioned) -> Mentioned:
+        company = self.resolution.entity(mention.eid)
+        entity = self.created.get(company.id)
+        if entity is None:
+            eid = f"e{len(self.resolution.entities) + len(self.created) + 1}"
+            entity = Entity(eid, f"{company.name} shares", "ASSET", company.mentions)
+            self.created[company.id] = entity
+        return replace(mention, eid=entity.id, type="ASSET")
 
     def entities(self) -> tuple[Entity, ...]:
         return tuple(self.created.values())

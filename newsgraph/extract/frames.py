@@ -35,6 +35,8 @@ class Frame:
     needs_direction: bool = False
     actor_is_government: bool = False
     possessor_of_object: str | None = None
+    appositive: str | None = None
+    vetoes: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
 
 
@@ -61,6 +63,7 @@ class TypePolicy:
 
     when: str
     amount: bool
+    exclude_sectors: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,8 @@ def frames() -> FrameSet:
     is_noun: dict[str, bool] = {}
     policies: dict[str, TypePolicy] = {}
     for fact_type, spec in data.items():
-        policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True))
+        policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True),
+                                         frozenset(spec.get("exclude_sectors", ())))
         for raw in spec["frames"]:
             frame = _frame(fact_type, len(built), spec["roles"], raw)
             built.append(frame)
@@ -98,8 +102,10 @@ def frames() -> FrameSet:
 def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[str, Any]) -> Frame:
     keys = {"subject", "object", "preps", "possessor", "passive", "attributes",
             "object_attributes", "status", "needs_noun", "needs_item", "needs_plant",
-            "needs_location", "needs_direction", "actor_is_government", "possessor_of_object"}
+            "needs_location", "needs_direction", "actor_is_government", "possessor_of_object",
+            "appositive"}
     options = {k: v for k, v in raw.items() if k in keys}
     return Frame(fact_type=fact_type, index=index, role_types=roles,
                  any=tuple(raw.get("any", ())), nouns=frozenset(raw.get("nouns", ())),
+                 vetoes=frozenset(raw.get("vetoes", ())),
                  **options)

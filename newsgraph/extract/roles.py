@@ -74,6 +74,8 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
     for prep, role in frame.preps.items():
         if role in types:
             _assign(roles, role, _prep_mentions(path, view, prep, types[role], subject))
+    if frame.appositive:
+        _assign(roles, frame.appositive, _appositive(head, view, types[frame.appositive]))
     if frame.possessor:
         _assign(roles, frame.possessor, _possessor([head], view, types[frame.possessor]))
     if frame.possessor_of_object:
@@ -202,6 +204,21 @@ def _possessor(heads: list[Token], view: SentenceView, types: list[str]) -> list
     tokens = {c.i for n in nodes for c in n.children if c.dep_ == "poss"}
     tokens |= {t.i for c in [*tokens] for t in view.sent.doc[c].subtree}
     return view.within(tokens, types)
+
+
+def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    """What the trigger noun describes: "X, a unit of Y" and "X is a unit of Y"."""
+    node = head
+    while node.dep_ in ("compound", "amod") and node.head.i != node.i:
+        node = node.head
+    if node.dep_ == "appos":
+        return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+    if node.dep_ == "attr":
+        subjects = [c for c in node.head.children if c.dep_ in SUBJECT_DEPS]
+        return [m for s in subjects for m in view.within(_core(s), types)]
+    if node.dep_ in ("acl", "prep") and node.head.pos_ == "PROPN":
+        return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+    return []
 
 
 def _nearest_left(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:

@@ -36,6 +36,8 @@ class _Rules:
     not_products: re.Pattern[str]
     stop_names: frozenset[str]
     credits: tuple[re.Pattern[str], ...]
+    tickers: tuple[re.Pattern[str], ...]
+    assets: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -44,7 +46,9 @@ def _rules() -> _Rules:
     credits = load_yaml("boilerplate.yaml")["inline_credits"]
     return _Rules(data["ner_types"], tuple(re.compile(p) for p in data["product_patterns"]),
                   re.compile(data["not_products"]), frozenset(data["stop_names"]),
-                  tuple(re.compile(p, re.IGNORECASE) for p in credits))
+                  tuple(re.compile(p, re.IGNORECASE) for p in credits),
+                  tuple(re.compile(p) for p in data["tickers"]),
+                  tuple(re.compile(p) for p in data["asset_patterns"]))
 
 
 def annotate(document: Document) -> Annotation:
@@ -54,9 +58,10 @@ def annotate(document: Document) -> Annotation:
     if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0]):
         text = _recase_title_lines(text)
     doc = nlp(text)
-    credits = [m.span() for p in _rules().credits for m in p.finditer(document.text)]
-    mentions = [m for m in _mentions(doc, document.text) + _products(document.text, doc)
-                if not any(s < m.end and m.start < e for s, e in credits)]
+    rules = _rules()
+    masked = [m.span() for p in rules.credits + rules.tickers for m in p.finditer(document.text)]
+    found = _assets(document.text) + _mentions(doc, document.text) + _products(document.text, doc)
+    mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
     return Annotation(document, doc, tuple(_dedupe(mentions)),
                       tuple(find_amounts(document.text)),
                       tuple(find_timexes(document.text, document.published)))
@@ -148,9 +153,26 @@ def _products(text: str, doc: Doc) -> list[Mention]:
     return found
 
 
+def _assets(text: str) -> list[Mention]:
+    """Market aggregates: "Asian stocks", "Shares in Japan" (named "Japanese shares")."""
+    gaz = gazetteer()
+    found = []
+    for pattern in _rules().assets:
+        for m in pattern.finditer(text):
+            place = m.group("place")
+            entry = gaz.place(place) or gaz.country_of_demonym(place)
+            words = m.group("what").lower()
+            if m.start("place") < m.start("what") or entry is None:
+                name = f"{place} {words}"
+            else:
+                name = f"{gaz.demonym_of.get(entry.name, entry.name)} {words}"
+            found.append(Mention(m.start(), m.end(), m.group(), "ASSET", "asset", name))
+    return found
+
+
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
-    """Overlapping mentions: the gazetteer beats the NER, then the longer span wins."""
-    rank = {"gazetteer": 0, "ner": 1, "pattern": 2}
+    """Overlapping mentions: patterns for assets and the gazetteer beat the NER; longer wins."""
+    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2}
     ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in ordered:

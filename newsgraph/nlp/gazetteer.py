@@ -53,6 +53,7 @@ class Gazetteer:
     by_form: dict[str, Entry] = field(default_factory=dict)
     by_norm: dict[str, Entry] = field(default_factory=dict)
     demonyms: dict[str, Entry] = field(default_factory=dict)
+    demonym_of: dict[str, str] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         self.entries.setdefault(entry.name, entry)
@@ -87,6 +88,7 @@ def gazetteer() -> Gazetteer:
         gaz.add(entry)
         for demonym in _split(row.get("demonyms")):
             gaz.demonyms.setdefault(demonym.lower(), entry)
+            gaz.demonym_of.setdefault(entry.name, demonym)
     for row in load_csv("gazetteer.csv"):
         gaz.add(Entry(row["name"], row["type"], row.get("country") or None,
                       row.get("sector") or None, _split(row.get("aliases"))))

@@ -109,8 +109,29 @@ def resolve(annotation: Annotation) -> Resolution:
     _merge_short_forms(clusters)
     ordered = sorted(clusters.values(), key=lambda c: c.first)
     _countries_from_text(ordered, annotation)
+    _unit_descriptions(ordered, annotation)
     _descriptions(ordered, annotation)
     return _build(ordered, annotation)
+
+
+def _unit_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
+    """ "the energy unit of Panasonic Holdings" is Panasonic Energy, when the text names it."""
+    text = annotation.document.text
+    words = "|".join(load_yaml("resolve.yaml")["unit_words"])
+    pattern = re.compile(rf"\b[Tt]he\s(?P<what>[a-z][\w-]+)\s(?:{words})\sof\s$")
+    orgs = [c for c in clusters if c.type() == "ORG"]
+    for parent in orgs:
+        for mention in list(parent.mentions):
+            match = pattern.search(text, max(0, mention.start - 60), mention.start)
+            if not match:
+                continue
+            head = parent.name().split()[0].lower()
+            what = match.group("what").lower()
+            unit = next((c for c in orgs if c is not parent and c.name().lower().split()[:1]
+                         == [head] and what in c.name().lower().split()), None)
+            if unit is not None:
+                unit.mentions.append(Mention(match.start(), mention.end, text[
+                    match.start():mention.end], "ORG", "description"))
 
 
 def _governments(annotation: Annotation) -> list[Mention]:

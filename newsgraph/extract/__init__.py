@@ -25,6 +25,7 @@ from newsgraph.extract.cues import (
 )
 from newsgraph.extract.frames import Frame, frames
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
+from newsgraph.lexicon import load_yaml
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
 from newsgraph.resolve import Resolution
 
@@ -173,6 +174,8 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
         tuple[dict[str, Any], dict[str, Any]]]:
     """Core-role assignments: one per party of separate acts, one list for joint acts."""
     fact_type = frame.fact_type
+    if fact_type == "SUPPLY":
+        roles = _split_supply_parties(roles, resolution)
     choices: list[list[tuple[str, Any]]] = []
     for role in CORE_ROLES[fact_type]:
         mentions = roles.get(role, [])
@@ -196,6 +199,19 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
             continue
         out.append((args, _attributes(frame, roles, args, resolution)))
     return out
+
+
+def _split_supply_parties(roles: Roles, resolution: Resolution) -> Roles:
+    """ "A and B signed a supply deal": the battery or materials maker is the supplier."""
+    parties = roles.get("supplier", []) or roles.get("customer", [])
+    if len(parties) != 2 or (roles.get("supplier") and roles.get("customer")):
+        return roles
+    sellers = frozenset(load_yaml("resolve.yaml")["supplier_sectors"])
+    supplier = [m for m in parties if resolution.sectors.get(m.eid) in sellers]
+    customer = [m for m in parties if m not in supplier]
+    if len(supplier) != 1 or len(customer) != 1:
+        return roles
+    return {**roles, "supplier": supplier, "customer": customer}
 
 
 def _ids(args: dict[str, Any]) -> list[str]:
@@ -252,8 +268,8 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
         direction = direction_of(trigger)
         if direction:
             attributes["direction"] = direction
-    if frame.fact_type in ("MARKET_MOVE", "ECONOMIC_INDICATOR", "INDEX_MEMBERSHIP"):
-        status, from_cue = (status if status in ("planned",) else "completed"), from_cue
+    if policy.statuses is not None and status not in policy.statuses:
+        status, from_cue = frame.status, False
     amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts))
     if not policy.amount:
         amounts = {}

@@ -64,6 +64,7 @@ class TypePolicy:
     when: str
     amount: bool
     exclude_sectors: frozenset[str] = frozenset()
+    statuses: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,9 @@ def frames() -> FrameSet:
     policies: dict[str, TypePolicy] = {}
     for fact_type, spec in data.items():
         policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True),
-                                         frozenset(spec.get("exclude_sectors", ())))
+                                         frozenset(spec.get("exclude_sectors", ())),
+                                         frozenset(spec["statuses"]) if "statuses" in spec
+                                         else None)
         for raw in spec["frames"]:
             frame = _frame(fact_type, len(built), spec["roles"], raw)
             built.append(frame)

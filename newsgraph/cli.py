@@ -6,9 +6,10 @@ import json
 import sys
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -34,8 +35,11 @@ def _main() -> None:
     """newsgraph: extract entities and typed facts from business news."""
 
 
+ErrorHandler = Callable[[InputError], None]
+
+
 def run_extract(sources: list[str], published: str | None = None,
-                on_error: callable | None = None) -> dict[str, list[Extraction]]:  # type: ignore[valid-type]
+                on_error: ErrorHandler | None = None) -> dict[str, list[Extraction]]:
     """Extractions of every source, grouped by input name; bad inputs go to `on_error`."""
     results: dict[str, list[Extraction]] = defaultdict(list)
     for item in read_inputs(sources):
@@ -93,7 +97,7 @@ def extract_command(
 
 
 def _extract_with_progress(inputs: list[str], published: str | None,
-                           report: callable) -> dict[str, list[Extraction]]:  # type: ignore[valid-type]
+                           report: ErrorHandler) -> dict[str, list[Extraction]]:
     if len(inputs) < PROGRESS_FROM and not any(Path(i).is_dir() for i in inputs):
         return run_extract(inputs, published, report)
     results: dict[str, list[Extraction]] = defaultdict(list)
@@ -110,12 +114,17 @@ def _extract_with_progress(inputs: list[str], published: str | None,
     return results
 
 
-def _summary(results: dict[str, list[Extraction]], errors: list[InputError]) -> dict:  # type: ignore[type-arg]
+def _summary(results: dict[str, list[Extraction]],
+             errors: list[InputError]) -> dict[str, Any]:
     docs = [e for extractions in results.values() for e in extractions]
     return {"inputs": len(results), "documents": len(docs),
             "entities": sum(len(e.entities) for e in docs),
             "facts": sum(len(e.facts) for e in docs),
             "errors": [{"input": e.source, "reason": e.reason} for e in errors]}
+
+
+def _names(value: str | tuple[str, ...], names: dict[str, str]) -> str:
+    return ", ".join(names[v] for v in value) if isinstance(value, tuple) else names[value]
 
 
 def _print_tables(results: dict[str, list[Extraction]]) -> None:
@@ -127,9 +136,8 @@ def _print_tables(results: dict[str, list[Extraction]]) -> None:
         for i, extraction in enumerate(extractions):
             names = {e.id: e.name for e in extraction.entities}
             for fact in extraction.facts:
-                roles = "; ".join(
-                    f"{role}={', '.join(names[v] for v in value) if isinstance(value, tuple) else names[value]}"
-                    for role, value in fact.args.items())
+                roles = "; ".join(f"{role}={_names(value, names)}"
+                                  for role, value in fact.args.items())
                 amount = fact.amount or fact.valuation or fact.capacity
                 shown = "" if amount is None else (
                     f"{amount.value:,.0f} {amount.currency or amount.unit}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -22,5 +23,5 @@ def load_yaml(name: str) -> Any:
 @cache
 def load_csv(name: str) -> tuple[dict[str, str], ...]:
     """A CSV data file of the package as rows keyed by header, parsed once."""
-    with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return tuple(csv.DictReader(handle))
+    text = (DATA / name).read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text, newline="")))

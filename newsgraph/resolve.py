@@ -18,7 +18,7 @@ from functools import cache
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import Entity, Mention, Span
 from newsgraph.nlp.annotate import Annotation
-from newsgraph.nlp.gazetteer import gazetteer, norm, strip_legal
+from newsgraph.nlp.gazetteer import Gazetteer, gazetteer, norm, strip_legal
 
 ACRONYM_AFTER = re.compile(r"\s*\(\s*([A-Z][A-Za-z0-9&\-]{1,9})\s*\)")
 
@@ -115,7 +115,7 @@ def resolve(annotation: Annotation) -> Resolution:
 
 
 def _unit_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
-    """ "the energy unit of Panasonic Holdings" is Panasonic Energy, when the text names it."""
+    """ "the chemicals unit of Acme Holdings" is Acme Chemicals, when the text names it."""
     text = annotation.document.text
     words = "|".join(load_yaml("resolve.yaml")["unit_words"])
     pattern = re.compile(rf"\b[Tt]he\s(?P<what>[a-z][\w-]+)\s(?:{words})\sof\s$")
@@ -197,11 +197,11 @@ def _merge_short_forms(clusters: dict[str, _Cluster]) -> None:
         if kind not in ("ORG", "PERSON"):
             continue
         for short in sorted(group, key=lambda c: len(c.key)):
-            if short.gaz_name or " " in short.key and kind == "ORG":
+            if short.gaz_name or (" " in short.key and kind == "ORG"):
                 continue
             longer = [c for c in group if c is not short and c.key != short.key and (
-                c.key.startswith(short.key + " ") or kind == "PERSON"
-                and c.key.endswith(" " + short.key))]
+                c.key.startswith(short.key + " ") or (kind == "PERSON"
+                and c.key.endswith(" " + short.key)))]
             if len(longer) == 1 and not (gaz.lookup(short.key) and longer[0].gaz_name):
                 longer[0].mentions.extend(short.mentions)
                 clusters.pop(short.key, None)
@@ -222,7 +222,8 @@ def _countries_from_text(clusters: list[_Cluster], annotation: Annotation) -> No
                 break
 
 
-def _country_near(mention: Mention, places: list[Mention], text: str, gaz) -> str | None:  # type: ignore[no-untyped-def]
+def _country_near(mention: Mention, places: list[Mention], text: str,
+                  gaz: Gazetteer) -> str | None:
     for place in places:
         gap = text[place.end:mention.start] if place.end <= mention.start else None
         after = text[mention.end:place.start] if place.start >= mention.end else None
@@ -230,9 +231,9 @@ def _country_near(mention: Mention, places: list[Mention], text: str, gaz) -> st
         entry = gaz.place(name)
         if entry is None or entry.kind not in (None, "country"):
             continue
-        if gap is not None and (re.fullmatch(r"['’]s\s", gap) or re.fullmatch(
+        if gap is not None and (re.fullmatch(r"['’]s\s", gap) or (re.fullmatch(
                 r"\s(?:[a-z][\w-]*\s){0,3}", gap) and place.text[0].isupper()
-                and place.text != name):
+                and place.text != name)):
             return entry.name
         if after is not None and re.fullmatch(r",\s(?:an?|the)\s", after):
             return entry.name
@@ -248,8 +249,8 @@ def _descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
     for match in lex.description.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
-        demonym = match.group("dem")
-        country = gaz.country_of_demonym(demonym).name if demonym else None  # type: ignore[union-attr]
+        place = gaz.country_of_demonym(match.group("dem") or "")
+        country = place.name if place else None
         sectors = lex.descriptors[match.group("head")]
         target = _antecedent(clusters, match.start(), country, sectors)
         if target is None:
@@ -304,7 +305,7 @@ def _place_antecedent(clusters: list[_Cluster], before: int) -> _Cluster | None:
 
 def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
     entities = []
-    spans = []
+    spans: list[tuple[int, int, str]] = []
     sectors: dict[str, str | None] = {}
     flexible = set()
     gaz = gazetteer()

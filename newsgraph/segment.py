@@ -22,9 +22,6 @@ MIN_HEADLINE_WORDS = 3
 TITLE_CASE_SHARE = 0.6
 # ", the ..." or "...s a" : running text (or a cut-off sentence), not a headline.
 _CLAUSE_BREAK = re.compile(r",\s+(?!and\b|or\b)[a-z]|\b[a-z]{1,2}$")
-SMALL_WORDS = frozenset(
-    "a an and as at but by for from in into of on or over the to up via vs with amid after "
-    "before near on off out per than its their his her is are was be".split())
 
 
 @dataclass(frozen=True)
@@ -32,6 +29,7 @@ class _Patterns:
     drop: tuple[re.Pattern[str], ...]
     labels: tuple[re.Pattern[str], ...]
     prefixes: tuple[re.Pattern[str], ...]
+    small_words: frozenset[str]
 
 
 @cache
@@ -42,7 +40,7 @@ def _patterns() -> _Patterns:
         return tuple(re.compile(p, re.IGNORECASE) for p in data[key])
 
     return _Patterns(compile_all("drop_lines"), compile_all("list_labels"),
-                     compile_all("headline_prefixes"))
+                     compile_all("headline_prefixes"), frozenset(data["title_case_small_words"]))
 
 
 def is_boilerplate(line: str) -> bool:
@@ -70,7 +68,8 @@ def looks_like_headline(line: str) -> bool:
         return False
     if not MIN_HEADLINE_WORDS <= len(words) <= MAX_HEADLINE_WORDS:
         return False
-    content = [w for w in words if w.lower().strip("'\"‘’“”") not in SMALL_WORDS]
+    small = _patterns().small_words
+    content = [w for w in words if w.lower().strip("'\"‘’“”") not in small]
     if not content:
         return False
     capitalized = sum(1 for w in content if not w[0].isalpha() or w[0].isupper())

@@ -34,7 +34,8 @@ def main() -> None:
     resolution = resolve(annotation)
     for entity in resolution.entities:
         forms = sorted({m.text for m in entity.mentions})
-        print(f"{entity.id:>4} {entity.type:<10} {entity.name!r:<32} {entity.country or ''} {forms}")
+        country = entity.country or ""
+        print(f"{entity.id:>4} {entity.type:<10} {entity.name!r:<32} {country} {forms}")
     names = {e.id: e.name for e in resolution.entities}
     found = extract(resolution)
     names.update({e.id: e.name for e in found.entities})

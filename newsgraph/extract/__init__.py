@@ -107,7 +107,7 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
 
 
 def _sources(sent: SpacySpan) -> frozenset[int]:
-    """Tokens naming a source ("according to the US Department of Energy")."""
+    """Tokens naming a source ("according to the trade ministry")."""
     out: set[int] = set()
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < sent.end:

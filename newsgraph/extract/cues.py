@@ -95,11 +95,11 @@ def _window(trigger: Span, before: int = 8, after: int = 4) -> str:
 def _status_from_tense(verb: Token, default: str) -> str:
     if verb.pos_ not in ("VERB", "AUX"):
         return default
-    if verb.tag_ == "VBD" or verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had")
-                                                           for c in verb.children):
+    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had")
+                                                           for c in verb.children)):
         return "completed"
-    if verb.tag_ in ("VBZ", "VBP") or verb.tag_ == "VBG" and any(
-            c.dep_ == "aux" and c.lower_ in ("is", "are") for c in verb.children):
+    if verb.tag_ in ("VBZ", "VBP") or (verb.tag_ == "VBG" and any(
+            c.dep_ == "aux" and c.lower_ in ("is", "are") for c in verb.children)):
         return "in_progress" if default != "completed" else default
     return default
 
@@ -136,7 +136,7 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
         spans = [(t.idx, t.idx + len(t)) for t in clause]
         candidates = [t for t in candidates if any(s <= t.start < e for s, e in spans)]
     if status in ("planned", "talks"):
-        candidates = [t for t in candidates if "W" not in t.value and len(t.value) != 10
+        candidates = [t for t in candidates if ("W" not in t.value and len(t.value) != 10)
                       or not _is_weekday(t)] or candidates
     if not candidates:
         return None

@@ -209,7 +209,7 @@ def _possessor(heads: list[Token], view: SentenceView, types: list[str]) -> list
 def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
     """What the trigger noun describes: "X, a unit of Y" and "X is a unit of Y"."""
     named = [m for m in view.mentions if m.first <= head.i <= m.last and view.fits(m, types)]
-    if named:  # "the energy unit of Panasonic" already resolved to the unit itself
+    if named:  # "the chip unit of Acme" already resolved to the unit itself
         return named
     node = head
     while node.dep_ in ("compound", "amod") and node.head.i != node.i:

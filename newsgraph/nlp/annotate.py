@@ -130,7 +130,7 @@ def _trim(ent: Span) -> tuple[int, int]:
     tokens = list(ent)
     while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
         tokens = tokens[1:]
-    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].is_punct and tokens[-1].text != "."
+    while tokens and (tokens[-1].tag_ == "POS" or (tokens[-1].is_punct and tokens[-1].text != ".")
                       or tokens[-1].is_space):
         tokens = tokens[:-1]
     if not tokens:

@@ -1,7 +1,7 @@
 """Sentence-case a Title Case headline, offsets unchanged.
 
-The statistical NER reads "Gold and Silver Surge as Safe Haven Demand
-Rises" as a string of names. Lower-casing the common words (a word list
+The statistical NER reads "Copper Prices Jump as Miners Warn of Supply
+Shortfall" as a string of names. Lower-casing the common words (a word list
 built from news prose) and keeping gazetteer names as they are gives it
 the sentence it was trained on. Only case changes, so every character
 offset stays valid.

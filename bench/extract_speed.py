@@ -121,6 +121,27 @@ def measure(paths: list[Path]) -> list[Timing]:
     ]
 
 
+def component_times(texts: list[str]) -> None:
+    """Seconds spent in each component of `load_nlp()` (cProfile cannot see into Cython)."""
+    from newsgraph.nlp.pipeline import load_nlp
+
+    nlp = load_nlp()
+    docs = [nlp.make_doc(t) for t in texts[:WARMUP_DOCS]]
+    for _, proc in nlp.pipeline:  # warm-up
+        docs = [proc(d) for d in docs]
+    started = time.perf_counter()
+    docs = [nlp.make_doc(t) for t in texts]
+    spent = {"tokenizer": time.perf_counter() - started}
+    for name, proc in nlp.pipeline:
+        started = time.perf_counter()
+        docs = [proc(d) for d in docs]
+        spent[name] = time.perf_counter() - started
+    total = sum(spent.values())
+    print(f"load_nlp() components, one doc at a time ({total:.1f} s):")
+    for name, seconds in spent.items():
+        print(f"  {100 * seconds / total:5.1f}%  {seconds:6.2f} s  {name}")
+
+
 def profile(paths: list[Path], top: int) -> None:
     """cProfile the end-to-end mode; print the top functions by cumulative and by own time."""
     import cProfile
@@ -130,6 +151,7 @@ def profile(paths: list[Path], top: int) -> None:
     from newsgraph.pipeline import extract_page
 
     pairs = [(p.name, p.read_text(encoding="utf-8")) for p in paths]
+    component_times([text for _, text in pairs])
     for name, text in pairs[:WARMUP_DOCS]:
         extract_page(Page(input=name, text=text))
     profiler = cProfile.Profile()

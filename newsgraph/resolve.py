@@ -91,7 +91,8 @@ def _lexicon() -> _Lexicon:
         gazetteer().demonyms, key=len, reverse=True))
     description = re.compile(
         rf"\b[Tt]he\s(?:(?P<dem>{demonyms})\s)?(?:(?:{fillers}|[\w-]+-based)\s){{0,3}}"
-        rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})\b(?!\s+(?:of|in|that|which)\b)")
+        rf"(?:[a-z][a-z-]+\s){{0,2}}"
+        rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})\b(?!['’]s|\s+(?:in|that|which)\b)")
     pronoun = re.compile(rf"\b(?:{'|'.join(data['pronouns'])})\b", re.IGNORECASE)
     place_description = re.compile(rf"\b(?:{'|'.join(data['place_descriptions'])})\b",
                                    re.IGNORECASE)
@@ -110,8 +111,43 @@ def resolve(annotation: Annotation) -> Resolution:
     ordered = sorted(clusters.values(), key=lambda c: c.first)
     _countries_from_text(ordered, annotation)
     _unit_descriptions(ordered, annotation)
+    _plural_descriptions(ordered, annotation)
     _descriptions(ordered, annotation)
     return _build(ordered, annotation)
+
+
+def _plural_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
+    """ "these cell manufacturers": each company of the latest list of two to five."""
+    data = load_yaml("resolve.yaml")
+    heads = sorted(data["plural_heads"], key=len, reverse=True)
+    determiners = "|".join(sorted(data["plural_determiners"], key=len, reverse=True))
+    pattern = re.compile(rf"\b(?:{determiners})\s(?:[a-z][\w-]*\s){{0,2}}"
+                         rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})\b", re.IGNORECASE)
+    gaz = gazetteer()
+    sentences = [(s.start_char, s.end_char) for s in annotation.doc.sents]
+    for match in pattern.finditer(annotation.document.text):
+        sectors = data["plural_heads"][match.group("head").lower()]
+        members = _latest_list(clusters, sentences, match.start(), sectors, gaz)
+        for cluster in members:
+            cluster.mentions.append(Mention(match.start(), match.end(), match.group(), "ORG",
+                                            "plural"))
+
+
+def _latest_list(clusters: list[_Cluster], sentences: list[tuple[int, int]], before: int,
+                 sectors: list[str], gaz: Gazetteer) -> list[_Cluster]:
+    """The ORGs of the nearest earlier sentence that names two to five fitting ones."""
+    def fits(cluster: _Cluster) -> bool:
+        entry = gaz.entries.get(cluster.gaz_name or "")
+        return cluster.type() == "ORG" and (not sectors or entry is None or entry.sector in sectors)
+
+    for start, end in reversed([s for s in sentences if s[1] <= before]):
+        members = [c for c in clusters if fits(c) and any(
+            start <= m.start < end and m.source in ("gazetteer", "ner") for m in c.mentions)]
+        if 2 <= len(members) <= 5:
+            return members
+        if len(members) > 5:
+            return []
+    return []
 
 
 def _unit_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:

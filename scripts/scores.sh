@@ -3,5 +3,5 @@
 cd "$(dirname "$0")/.."
 for d in ../shared/eval ../shared/eval/dev ../shared/eval/dev2 ../shared/eval/train; do
   echo "== $(basename "$d")"
-  .venv/bin/newsgraph eval --run "$d" | tail -2
+  .venv/bin/newsgraph eval --run "$d" 2>&1 | tail -2
 done

@@ -9,6 +9,7 @@ same type and core roles merge into one fact, as the ontology asks.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -91,6 +92,7 @@ def _retyped(facts: list[Fact], resolution: Resolution) -> dict[str, str]:
 def _views(resolution: Resolution) -> dict[int, SentenceView]:
     doc = resolution.annotation.doc
     views = {}
+    shared = Counter((start, end) for start, end, _ in resolution.spans)
     for sent in doc.sents:
         mentions = []
         for start, end, eid in resolution.spans:
@@ -99,8 +101,9 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
+            group = start if shared[(start, end)] > 1 else None
             mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
-                                      span.root.i, span.start, span.end - 1))
+                                      span.root.i, span.start, span.end - 1, group))
         views[sent.start] = SentenceView(sent, tuple(mentions), resolution.flexible,
                                          _sources(sent))
     return views
@@ -131,9 +134,26 @@ def _vetoed(frame: Frame, trigger: SpacySpan) -> bool:
     return bool(frame.vetoes & (before | modifiers))
 
 
+def _governor(trigger: SpacySpan) -> str | None:
+    """The verb a trigger noun hangs from ("agreed" in "agreed to Cisco's offer")."""
+    for node in trigger.root.ancestors:
+        if node.pos_ in ("VERB", "AUX"):
+            return node.lower_
+    return None
+
+
+def _governed(frame: Frame, trigger: SpacySpan) -> bool:
+    if not frame.governors and not frame.not_governors:
+        return True
+    verb = _governor(trigger)
+    if frame.governors:
+        return verb in frame.governors
+    return verb not in frame.not_governors
+
+
 def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: SentenceView,
                    resolution: Resolution) -> bool:
-    if _vetoed(frame, trigger):
+    if _vetoed(frame, trigger) or not _governed(frame, trigger):
         return False
     text = trigger.sent.text.lower()
     words = {t.lower_ for t in trigger.sent}
@@ -186,7 +206,10 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
             minimum = 2 if fact_type == "PARTNERSHIP" else 1
             if len(ids) < minimum:
                 return []
-            choices.append([(role, tuple(ids))])
+            separate = minimum == 1 and len({m.group for m in mentions}) == 1 and (
+                mentions[0].group is not None)
+            choices.append([(role, (eid,)) for eid in ids] if separate
+                           else [(role, tuple(ids))])
         else:
             choices.append([(role, eid) for eid in ids])
     out = []

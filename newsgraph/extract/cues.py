@@ -16,6 +16,8 @@ from newsgraph.nlp.dates import Timex
 # Later in the lifecycle is more specific when statements of one fact merge.
 LIFECYCLE_RANK = {"talks": 1, "planned": 2, "agreed": 3, "in_progress": 4, "completed": 5,
                   "stalled": 6, "cancelled": 7}
+# The ontology's `when`: a partial ISO date, or a month of an unknown year.
+WHEN_VALUE = re.compile(r"^(?:\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?|XXXX-\d{2}(?:-\d{2})?)$")
 VALUATION = re.compile(r"valu(?:ation|ed at|ing (?:it|the company) at)", re.IGNORECASE)
 
 
@@ -130,7 +132,8 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
     if policy == "never" or not timexes:
         return None
     sent = trigger.sent
-    candidates = [t for t in timexes if sent.start_char <= t.start < sent.end_char]
+    candidates = [t for t in timexes if sent.start_char <= t.start < sent.end_char
+                  and t.kind == "date" and WHEN_VALUE.match(t.value)]
     if policy == "clause":
         clause = clause_tokens(trigger)
         spans = [(t.idx, t.idx + len(t)) for t in clause]

@@ -37,6 +37,8 @@ class Frame:
     possessor_of_object: str | None = None
     appositive: str | None = None
     vetoes: frozenset[str] = frozenset()
+    governors: frozenset[str] = frozenset()
+    not_governors: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
 
 
@@ -90,7 +92,7 @@ def frames() -> FrameSet:
                                          frozenset(spec["statuses"]) if "statuses" in spec
                                          else None)
         for raw in spec["frames"]:
-            frame = _frame(fact_type, len(built), spec["roles"], raw)
+            frame = _frame(fact_type, len(built), spec["roles"], raw, irregular)
             built.append(frame)
             verbs = {form for v in raw.get("verbs", []) for form in inflect(v, irregular)}
             nouns = set(raw.get("nouns", []))
@@ -102,7 +104,13 @@ def frames() -> FrameSet:
     return FrameSet(tuple(built), matcher, is_noun, policies)
 
 
-def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[str, Any]) -> Frame:
+def _verb_forms(verbs: list[str], irregular: dict[str, list[str]]) -> frozenset[str]:
+    """Inflected first words of the verbs: a governor is matched on its head word."""
+    return frozenset(f.split()[0] for v in verbs for f in inflect(v, irregular))
+
+
+def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[str, Any],
+           irregular: dict[str, list[str]]) -> Frame:
     keys = {"subject", "object", "preps", "possessor", "passive", "attributes",
             "object_attributes", "status", "needs_noun", "needs_item", "needs_plant",
             "needs_location", "needs_direction", "actor_is_government", "possessor_of_object",
@@ -111,4 +119,6 @@ def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[st
     return Frame(fact_type=fact_type, index=index, role_types=roles,
                  any=tuple(raw.get("any", ())), nouns=frozenset(raw.get("nouns", ())),
                  vetoes=frozenset(raw.get("vetoes", ())),
+                 governors=_verb_forms(raw.get("governors", []), irregular),
+                 not_governors=_verb_forms(raw.get("not_governors", []), irregular),
                  **options)

@@ -31,6 +31,8 @@ class Mentioned:
     root: int  # token index of the mention's syntactic head
     first: int
     last: int
+    # Set when one span names several entities ("these automakers"): separate acts.
+    group: int | None = None
 
 
 @dataclass(frozen=True)

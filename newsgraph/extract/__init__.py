@@ -64,7 +64,8 @@ def extract(resolution: Resolution) -> Extracted:
         frame = frame_set.frames[int(index)]
         trigger = doc[start:end]
         view = views.get(trigger.sent.start)
-        if view is None or not _preconditions(frame, kind == "N", trigger, view, resolution):
+        if view is None or _inside_name(trigger, view) or not _preconditions(
+                frame, kind == "N", trigger, view, resolution):
             continue
         roles = fill_roles(frame, trigger, view)
         if frame.needs_location and not roles.get("location"):
@@ -121,6 +122,14 @@ def _sources(sent: SpacySpan) -> frozenset[int]:
         elif token.lower_ == "citing":
             out |= {t.i for c in token.children if c.dep_ == "dobj" for t in c.subtree}
     return frozenset(out)
+
+
+def _inside_name(trigger: SpacySpan, view: SentenceView) -> bool:
+    """ "Supply" in "Automotive Energy Supply Corp." is a name, not a trigger."""
+    text = view.sent.doc.text
+    return any(m.first <= trigger.start and trigger.end - 1 <= m.last and m.type in (
+        "ORG", "PRODUCT", "FACILITY", "PERSON") and text[m.start].isupper()
+        for m in view.mentions)
 
 
 def _vetoed(frame: Frame, trigger: SpacySpan) -> bool:

@@ -75,7 +75,8 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
         _assign(roles, frame.object, _object(head, trigger, view, types[frame.object]))
     for prep, role in frame.preps.items():
         if role in types:
-            _assign(roles, role, _prep_mentions(path, view, prep, types[role], subject))
+            _assign(roles, role, _prep_mentions([*trigger, *path], view, prep, types[role],
+                                                subject))
     if frame.appositive:
         _assign(roles, frame.appositive, _appositive(head, view, types[frame.appositive]))
     if frame.possessor:
@@ -85,7 +86,8 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
         _assign(roles, frame.possessor_of_object,
                 _possessor(objects, view, types[frame.possessor_of_object]))
     if frame.subject and frame.subject not in roles:
-        _assign(roles, frame.subject, _nearest_left(trigger, view, types[frame.subject]))
+        _assign(roles, frame.subject, _nearest_left(trigger, view, types[frame.subject])
+                or _before_verb(trigger, view, types[frame.subject]))
     for role in frame.any:
         if role not in roles:
             _assign(roles, role, _nearest(trigger, view, types.get(role, [])))
@@ -223,6 +225,25 @@ def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Menti
         return [m for s in subjects for m in view.within(_core(s), types)]
     if node.dep_ in ("acl", "prep") and node.head.pos_ == "PROPN":
         return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+    return []
+
+
+def _before_verb(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    """A subject the parse lost: the entity right before a finite verb, an appositive between.
+
+    "While talking to X, Acme Co., the local unit, has ..." -> Acme.
+    """
+    doc = view.sent.doc
+    for m in sorted(view.mentions, key=lambda m: abs(m.first - trigger.start)):
+        if not view.fits(m, types) or trigger.start <= m.first <= trigger.end:
+            continue
+        i = m.last + 1
+        if i < view.sent.end and doc[i].text == ",":
+            close = next((j for j in range(i + 1, min(i + 9, view.sent.end))
+                          if doc[j].text == ","), None)
+            i = close + 1 if close is not None else i
+        if i < view.sent.end and doc[i].tag_ in ("VBZ", "VBP", "VBD", "MD"):
+            return [m]
     return []
 
 

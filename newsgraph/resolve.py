@@ -105,7 +105,7 @@ def _lexicon() -> _Lexicon:
 
 def resolve(annotation: Annotation) -> Resolution:
     """Group the mentions of one document into its entities."""
-    mentions = list(annotation.mentions) + _governments(annotation)
+    mentions = [_metonymy(m, annotation) for m in annotation.mentions] + _governments(annotation)
     clusters = _cluster_names(mentions, annotation.document.text)
     _merge_short_forms(clusters)
     ordered = sorted(clusters.values(), key=lambda c: c.first)
@@ -140,9 +140,15 @@ def _latest_list(clusters: list[_Cluster], sentences: list[tuple[int, int]], bef
         entry = gaz.entries.get(cluster.gaz_name or "")
         return cluster.type() == "ORG" and (not sectors or entry is None or entry.sector in sectors)
 
+    def known(cluster: _Cluster) -> bool:
+        entry = gaz.entries.get(cluster.gaz_name or "")
+        return entry is not None and entry.sector in sectors
+
     for start, end in reversed([s for s in sentences if s[1] <= before]):
         members = [c for c in clusters if fits(c) and any(
             start <= m.start < end and m.source in ("gazetteer", "ner") for m in c.mentions)]
+        if sectors and sum(map(known, members)) >= 2:
+            members = [c for c in members if known(c)]
         if 2 <= len(members) <= 5:
             return members
         if len(members) > 5:
@@ -168,6 +174,19 @@ def _unit_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None
             if unit is not None:
                 unit.mentions.append(Mention(match.start(), mention.end, text[
                     match.start():mention.end], "ORG", "description"))
+
+
+def _metonymy(mention: Mention, annotation: Annotation) -> Mention:
+    """ "Washington's policy", "Beijing said": the capital stands for its country."""
+    country = load_yaml("resolve.yaml")["capitals"].get(mention.key or mention.text)
+    if country is None or mention.type != "PLACE":
+        return mention
+    after = annotation.document.text[mention.end:mention.end + 2]
+    span = annotation.doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    acting = span is not None and span.root.dep_ in ("nsubj", "nsubjpass")
+    if after in ("'s", "’s") or acting:
+        return Mention(mention.start, mention.end, mention.text, "PLACE", "gazetteer", country)
+    return mention
 
 
 def _governments(annotation: Annotation) -> list[Mention]:

@@ -49,7 +49,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def json_lines(text: str) -> list[dict]:  # type: ignore[type-arg]
+def json_lines(text: str) -> list[dict]:
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
@@ -134,7 +134,7 @@ def test_error_for_a_long_path_is_one_line(runner: CliRunner, workdir: Path) -> 
     empty.write_bytes(b"")
     result = runner.invoke(app, ["extract", str(empty), "deal.txt", "-o", "out"])
     assert result.exit_code == 1
-    assert [line for line in result.stderr.splitlines() if line.strip()][0] == (
+    assert next(line for line in result.stderr.splitlines() if line.strip()) == (
         f"error: {empty}: empty")
 
 

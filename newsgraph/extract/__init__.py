@@ -18,7 +18,6 @@ from spacy.tokens import Span as SpacySpan
 from newsgraph.extract.cues import (
     amounts_of,
     certainty_of,
-    clause_tokens,
     cues,
     direction_of,
     status_of,
@@ -180,11 +179,13 @@ def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: Senten
 
 
 def _plant_near(trigger: SpacySpan) -> bool:
-    """A plant word in the trigger's clause or right beside it ("build a factory")."""
+    """A plant word beside the trigger or among its own dependents ("build a factory")."""
     doc = trigger.doc
     sent = trigger.sent
-    near = doc[max(sent.start, trigger.start - 4):min(sent.end, trigger.end + 6)].text.lower()
-    clause = " ".join(t.lower_ for t in clause_tokens(trigger))
+    near = doc[max(sent.start, trigger.start - 2):min(sent.end, trigger.end + 6)].text.lower()
+    root = trigger.root
+    own = [root.head, *root.children, *(g for c in root.children for g in c.children)]
+    clause = " ".join(t.lower_ for t in own)
     return any(_has_phrase(near, w) or _has_phrase(clause, w) for w in cues().plant_words)
 
 
@@ -300,6 +301,7 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
         direction = direction_of(trigger)
         if direction:
             attributes["direction"] = direction
+    status = policy.status_map.get(status, status)
     if policy.statuses is not None and status not in policy.statuses:
         status, from_cue = frame.status, False
     amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts))
@@ -358,7 +360,9 @@ class _SharesAssets:
     def convert(self, roles: Roles, trigger: SpacySpan) -> Roles:
         movers = roles.get("asset", [])
         assets = [m for m in movers if m.type == "ASSET"]
-        companies = [m for m in movers if m.type == "ORG"]
+        # Only a company right before the move verb moved ("Nvidia slipped 3%").
+        companies = [m for m in movers if m.type == "ORG"
+                     and 0 < trigger.start - m.last <= 3]
         text = trigger.sent.text.lower()
         if assets or not companies or not any(w in text for w in SHARE_WORDS):
             return {**roles, "asset": assets}

@@ -69,7 +69,10 @@ def clause_tokens(trigger: Span) -> list[Token]:
         for child in node.children:
             out.append(child)
             if child.dep_ in ("prep", "xcomp", "aux", "neg"):
-                out.extend(c for c in child.children if c.dep_ in ("pobj", "amod", "aux"))
+                for grandchild in child.children:
+                    if grandchild.dep_ in ("pobj", "amod", "aux"):
+                        out.append(grandchild)
+                        out.extend(c for c in grandchild.children if c.dep_ == "amod")
         if node.head.i == node.i or not sent.start <= node.head.i < sent.end:
             break
         node = node.head
@@ -111,7 +114,7 @@ def certainty_of(trigger: Span) -> str:
     sentence = trigger.sent
     text = sentence.text.lower()
     table = cues()
-    if table.certainty["speculative"].found_in(words, text):
+    if table.certainty["speculative"].found_in(words, _window(trigger).lower()):
         return "speculative"
     if table.certainty["reported"].found_in({t.lower_ for t in sentence}, text):
         return "reported"

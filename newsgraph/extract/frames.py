@@ -67,6 +67,7 @@ class TypePolicy:
     amount: bool
     exclude_sectors: frozenset[str] = frozenset()
     statuses: frozenset[str] | None = None
+    status_map: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def frames() -> FrameSet:
         policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True),
                                          frozenset(spec.get("exclude_sectors", ())),
                                          frozenset(spec["statuses"]) if "statuses" in spec
-                                         else None)
+                                         else None, dict(spec.get("status_map", {})))
         for raw in spec["frames"]:
             frame = _frame(fact_type, len(built), spec["roles"], raw, irregular)
             built.append(frame)

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from newsgraph.lexicon import load_yaml
@@ -156,7 +157,7 @@ def _grammar() -> _Grammar:
         for word in words:
             if word == "digit":
                 digit_rules.add(index)
-            for form in (data[word] if word in data else [word]):
+            for form in data.get(word, [word]):
                 triggers.setdefault(form.split()[-1].lower(), set()).add(index)
     tense = data["tense"]
     future = re.compile(rf"\b(?:{_alt(tense['future'])})\b", re.IGNORECASE)
@@ -199,7 +200,7 @@ _TOKEN = re.compile(r"\w+")
 
 def _chunks(text: str) -> list[tuple[int, int]]:
     bounds = [0] + [m.end() for m in _CHUNK_END.finditer(text)] + [len(text)]
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in pairwise(bounds) if b > a]
 
 
 def _woken(text: str, start: int, end: int, grammar: _Grammar) -> set[int]:
@@ -691,7 +692,7 @@ def _shift_unit(m: re.Match[str], ctx: _Context) -> _Result:
         day = _base(ctx, "D", True)
         if offset is None or day is None:
             return None
-        return _shift(day, "D", int(offset)), "date", _mod(m, ctx.lex)
+        return (day + timedelta(days=int(offset))).isoformat(), "date", _mod(m, ctx.lex)
     base, offset = _shift_words(m, ctx)
     if base == "duration":
         return _duration(1, unit), "duration", None
@@ -720,7 +721,7 @@ def _ago(m: re.Match[str], ctx: _Context) -> _Result:
         return ("PAST_REF", "ref", None) if direction == "ago" and n is None else None
     sign = -1 if direction in ("ago", "earlier") else 1
     day = _base(ctx, unit, direction in ("earlier", "later"))
-    if day is None or direction in ("earlier", "later") and ctx.anchor is None and ctx.dct is None:
+    if day is None:
         return None
     value = _shift(day, unit, sign * int(n))
     return (value, "date", _mod(m, ctx.lex)) if value else None

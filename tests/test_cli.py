@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from newsgraph.cli import app
 from newsgraph.nlp.pipeline import load_nlp
 
-ARTICLE = "BYD and KG Mobility signed an agreement to form a joint venture on Sunday.\n"
+ARTICLE = "BYD and KG Mobility signed an agreement to set up a joint venture on Sunday.\n"
 SUMMARY = re.compile(r"^entities  P=[\d.]+ R=[\d.]+ F1=[\d.]+$")
 FACT_SUMMARY = re.compile(r"^facts     P=[\d.]+ R=[\d.]+ F1=[\d.]+  status=\S+ certainty=\S+ "
                           r"when=\S+ amount=\S+$")

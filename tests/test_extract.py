@@ -75,13 +75,13 @@ def run(text: str, published: str | None = PUBLISHED, kind: str = "article") -> 
 
 
 @pytest.mark.parametrize(("text", "status", "certainty"), [
-    ("BYD and KG Mobility signed an agreement to form a joint venture to make batteries.",
+    ("BYD and KG Mobility signed an agreement to set up a joint venture to make batteries.",
      "agreed", "confirmed"),
-    ("BYD and KG Mobility are in talks to form a joint venture.", "talks", "confirmed"),
-    ("BYD and KG Mobility are reportedly in talks to form a joint venture.", "talks",
+    ("BYD and KG Mobility are in talks to set up a joint venture.", "talks", "confirmed"),
+    ("BYD and KG Mobility are reportedly in talks to set up a joint venture.", "talks",
      "reported"),
-    ("BYD and KG Mobility might form a joint venture.", "planned", "speculative"),
-    ("BYD and KG Mobility plan to form a joint venture in 2026.", "planned", "confirmed"),
+    ("BYD and KG Mobility might set up a joint venture.", "planned", "speculative"),
+    ("BYD and KG Mobility plan to set up a joint venture in 2026.", "planned", "confirmed"),
     ("BYD and KG Mobility have cancelled their joint venture.", "cancelled", "confirmed"),
     ("Talks between BYD and KG Mobility on a joint venture have stalled.", "stalled",
      "confirmed"),
@@ -95,7 +95,7 @@ def test_joint_venture_status_and_certainty(text: str, status: str, certainty: s
 
 
 def test_joint_venture_target_year() -> None:
-    fact = run("BYD and KG Mobility plan to form a joint venture in 2026.").one("PARTNERSHIP")
+    fact = run("BYD and KG Mobility plan to set up a joint venture in 2026.").one("PARTNERSHIP")
     assert fact.when == "2026"
 
 
@@ -115,7 +115,7 @@ def test_relative_day_without_publication_date_is_left_out() -> None:
     "cues.when_of with policy 'clause' keeps a timex only when its first token is in the "
     "clause; 'next' of 'next year' is an amod of 'year', which is not collected"))
 def test_next_year_resolves_against_publication_date() -> None:
-    fact = run("BYD and KG Mobility will form a joint venture next year.").one("PARTNERSHIP")
+    fact = run("BYD and KG Mobility will set up a joint venture next year.").one("PARTNERSHIP")
     assert fact.when == "2026"
 
 
@@ -138,7 +138,7 @@ def test_supply_status_and_certainty(text: str, status: str, certainty: str) -> 
 
 
 def test_supply_deal_with_start_year() -> None:
-    r = run("Samsung SDI signed a deal to supply batteries to Hyundai Motor from 2026.")
+    r = run("Samsung SDI signed a contract to supply batteries to Hyundai Motor from 2026.")
     fact = r.one("SUPPLY")
     assert r.roles(fact) == {"supplier": "Samsung SDI", "customer": "Hyundai Motor"}
     assert fact.status == "agreed"
@@ -290,7 +290,7 @@ def test_planned_ipo() -> None:
 
 
 @pytest.mark.parametrize(("text", "kind"), [
-    ("iRobot filed for Chapter 11 bankruptcy protection.", "article"),
+    ("iRobot sought Chapter 11 protection from creditors on Friday.", "article"),
     ("Brightwell Motors Files for Chapter 11 Bankruptcy", "headline"),
 ])
 def test_bankruptcy(text: str, kind: str) -> None:
@@ -396,7 +396,7 @@ def test_demonym_description_makes_no_policy_fact() -> None:
 
 
 SENTENCES = [
-    "BYD and KG Mobility signed an agreement to form a joint venture to make batteries.",
+    "BYD and KG Mobility signed an agreement to set up a joint venture to make batteries.",
     "LG Energy Solution will build a $3 billion battery plant in Arizona with a capacity of "
     "40 GWh.",
     "BlackRock led a $500 million funding round in Anthropic at a $15 billion valuation.",

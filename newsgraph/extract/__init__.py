@@ -26,6 +26,7 @@ from newsgraph.extract.cues import (
 from newsgraph.extract.frames import Frame, frames
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
 from newsgraph.lexicon import load_yaml
+from newsgraph.nlp.gazetteer import gazetteer
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
 from newsgraph.resolve import Resolution
 
@@ -67,6 +68,8 @@ def extract(resolution: Resolution) -> Extracted:
                 frame, kind == "N", trigger, view, resolution):
             continue
         roles = fill_roles(frame, trigger, view)
+        if frame.actor_is_government:
+            roles = _acting_places(roles, view, resolution)
         if frame.needs_location and not roles.get("location"):
             continue
         if frame.fact_type == "MARKET_MOVE":
@@ -126,6 +129,9 @@ def _sources(sent: SpacySpan) -> frozenset[int]:
 def _inside_name(trigger: SpacySpan, view: SentenceView) -> bool:
     """ "Supply" in "Automotive Energy Supply Corp." is a name, not a trigger."""
     text = view.sent.doc.text
+    if trigger.root.tag_ in ("NNP", "NNPS") and trigger.root.is_title and (
+            trigger.start != view.sent.start):
+        return True  # "Leerink Partners": capitalized mid-sentence, part of a name
     return any(m.first <= trigger.start and trigger.end - 1 <= m.last and m.type in (
         "ORG", "PRODUCT", "FACILITY", "PERSON") and text[m.start].isupper()
         for m in view.mentions)
@@ -133,13 +139,14 @@ def _inside_name(trigger: SpacySpan, view: SentenceView) -> bool:
 
 def _vetoed(frame: Frame, trigger: SpacySpan) -> bool:
     """ "supply partnership": a modifier that makes the trigger another fact's."""
-    if not frame.vetoes:
+    if not frame.vetoes and not frame.object_vetoes:
         return False
     doc = trigger.doc
     before = {doc[i].lower_ for i in range(max(trigger.sent.start, trigger.start - 2),
                                             trigger.start)}
     modifiers = {c.lower_ for t in trigger for c in t.children if c.dep_ in ("compound", "amod")}
-    return bool(frame.vetoes & (before | modifiers))
+    objects = {c.lower_ for t in trigger for c in t.children if c.dep_ in ("dobj", "pobj")}
+    return bool(frame.vetoes & (before | modifiers) or frame.object_vetoes & objects)
 
 
 def _governor(trigger: SpacySpan) -> str | None:
@@ -255,6 +262,21 @@ def _ids(args: dict[str, Any]) -> list[str]:
 def _distinct(args: dict[str, Any]) -> bool:
     ids = _ids(args)
     return len(ids) == len(set(ids))
+
+
+def _acting_places(roles: Roles, view: SentenceView, resolution: Resolution) -> Roles:
+    """A place acts only as a country or state named as subject or owner ("Washington's")."""
+    gaz = gazetteer()
+    doc = view.sent.doc
+    actors = []
+    for m in roles.get("actor", []):
+        if m.type == "PLACE":
+            entry = gaz.place(resolution.entity(m.eid).name)
+            if doc[m.root].dep_ not in ("nsubj", "nsubjpass", "poss") or (
+                    entry is not None and entry.kind not in ("country", "state", "region")):
+                continue
+        actors.append(m)
+    return {**roles, "actor": actors}
 
 
 def _actor_allowed(frame: Frame, args: dict[str, Any], resolution: Resolution) -> bool:

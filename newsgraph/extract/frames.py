@@ -37,6 +37,7 @@ class Frame:
     possessor_of_object: str | None = None
     appositive: str | None = None
     vetoes: frozenset[str] = frozenset()
+    object_vetoes: frozenset[str] = frozenset()
     governors: frozenset[str] = frozenset()
     not_governors: frozenset[str] = frozenset()
     nouns: frozenset[str] = frozenset()
@@ -120,6 +121,7 @@ def _frame(fact_type: str, index: int, roles: dict[str, list[str]], raw: dict[st
     return Frame(fact_type=fact_type, index=index, role_types=roles,
                  any=tuple(raw.get("any", ())), nouns=frozenset(raw.get("nouns", ())),
                  vetoes=frozenset(raw.get("vetoes", ())),
+                 object_vetoes=frozenset(raw.get("object_vetoes", ())),
                  governors=_verb_forms(raw.get("governors", []), irregular),
                  not_governors=_verb_forms(raw.get("not_governors", []), irregular),
                  **options)

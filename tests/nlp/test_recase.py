@@ -17,21 +17,21 @@ def sentence_case(headline: str) -> str:
 
 
 HEADLINES = [
-    "Gold and Silver Surge as Safe Haven Demand Rises on U.S. Economic Uncertainty",
-    "Blackstone Leads $400 Million Funding Round in Cyera at $9 Billion Valuation",
+    "Platinum and Copper Climb as Industrial Demand Recovers in Europe",
+    "Blackstone Leads $250 Million Round in Velmora at $3 Billion Valuation",
     "General Motors Opens New Battery Plant in Ohio",
     "Zentrix Wins Supply Deal From Apple",
-    "Quorvane Buys Stake in Velmora Foods",
+    "Quorvane Buys Stake in Tessaly Foods",
     "Shell Cuts Jobs as Oil Prices Fall",
     "China’s Exports Rise in March",
 ]
 
 
 @pytest.mark.parametrize(("headline", "expected"), [
-    ("Gold and Silver Surge as Safe Haven Demand Rises on U.S. Economic Uncertainty",
-     "Gold and silver surge as safe haven demand rises on U.S. economic uncertainty"),
-    ("Blackstone Leads $400 Million Funding Round in Cyera at $9 Billion Valuation",
-     "Blackstone leads $400 million funding round in Cyera at $9 billion valuation"),
+    ("Platinum and Copper Climb as Industrial Demand Recovers in Europe",
+     "Platinum and copper climb as industrial demand recovers in Europe"),
+    ("Blackstone Leads $250 Million Round in Velmora at $3 Billion Valuation",
+     "Blackstone leads $250 million round in Velmora at $3 billion valuation"),
     ("Ford Recalls Trucks Over Brake Fault", "Ford recalls trucks over brake fault"),
 ])
 def test_headlines_become_sentence_case(headline: str, expected: str) -> None:
@@ -43,7 +43,7 @@ def test_headlines_become_sentence_case(headline: str, expected: str) -> None:
     ("Zentrix Wins Supply Deal From Apple", ["Apple"]),
     ("General Motors Opens New Battery Plant in Ohio", ["General Motors", "Ohio"]),
     ("Shell Cuts Jobs as Oil Prices Fall", ["Shell"]),
-    ("Strategy Retains Nasdaq 100 Spot Amid Growing Scrutiny", ["Strategy", "Nasdaq 100"]),
+    ("Strategy Keeps Its Nasdaq 100 Place After Annual Review", ["Strategy", "Nasdaq 100"]),
     ("China’s Exports Rise in March", ["China", "March"]),
 ])
 def test_gazetteer_names_are_kept(headline: str, names: list[str]) -> None:
@@ -54,9 +54,9 @@ def test_gazetteer_names_are_kept(headline: str, names: list[str]) -> None:
 
 @pytest.mark.parametrize(("headline", "names"), [
     # Names the gazetteer does not know, and that are not common words, stay too.
-    ("Blackstone Leads $400 Million Funding Round in Cyera", ["Cyera"]),
+    ("Blackstone Leads $250 Million Round in Velmora", ["Velmora"]),
     ("Zentrix Wins Supply Deal From Apple", ["Zentrix"]),
-    ("Quorvane Buys Stake in Velmora Foods", ["Quorvane", "Velmora"]),
+    ("Quorvane Buys Stake in Tessaly Foods", ["Quorvane", "Tessaly"]),
 ])
 def test_unknown_names_are_kept(headline: str, names: list[str]) -> None:
     recased = sentence_case(headline)
@@ -109,8 +109,8 @@ def test_length_never_changes(text: str) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from(["Gold", "Rises", "Plant", "Apple", "Cyera", "in", "U.S.",
-                                 "$9", "Billion", "Opens", "Nasdaq", "’s"]), max_size=12))
+@given(st.lists(st.sampled_from(["Platinum", "Rises", "Plant", "Apple", "Velmora", "in", "U.S.",
+                                 "$3", "Billion", "Opens", "Nasdaq", "’s"]), max_size=12))
 def test_length_never_changes_on_headline_words(words: list[str]) -> None:
     text = " ".join(words)
     recased = sentence_case(text)

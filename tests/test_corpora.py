@@ -10,6 +10,7 @@ import json
 import traceback
 from dataclasses import fields
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def round_trip_errors(extraction: Extraction) -> list[str]:
         return []
     if (len(back.entities), len(back.facts)) != (len(extraction.entities), len(extraction.facts)):
         return ["entity or fact count changed"]
-    pairs = [("doc", extraction.doc, back.doc)]
+    pairs: list[tuple[str, Any, Any]] = [("doc", extraction.doc, back.doc)]
     pairs += [(f"entity {a.id}", a, b)
               for a, b in zip(extraction.entities, back.entities, strict=True)]
     pairs += [(f"fact {i} {a.type}", a, b)

@@ -375,7 +375,7 @@ def test_government_acts_as_an_org() -> None:
 
 @pytest.mark.parametrize(("text", "place", "direction", "when"), [
     ("Japan's consumer confidence fell in February.", "Japan", "down", "2025-02"),
-    ("Germany's economy shrank in the fourth quarter.", "Germany", "down", "2024-Q4"),
+    ("Germany's factory output shrank in the fourth quarter.", "Germany", "down", "2024-Q4"),
 ])
 def test_economic_indicator(text: str, place: str, direction: str, when: str) -> None:
     r = run(text)
@@ -385,9 +385,16 @@ def test_economic_indicator(text: str, place: str, direction: str, when: str) ->
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "the demonym of a description ('The German carmaker') becomes a PLACE and then the "
-    "actor of a spurious POLICY_ACTION (Germany)"))
+    "direction_of takes the first direction word of the clause: the indicator's own noun "
+    "'growth' (an up word) wins over the verb 'slowed'"))
+def test_slowing_growth_is_down() -> None:
+    fact = run("Germany's economic growth slowed in the fourth quarter.").one(
+        "ECONOMIC_INDICATOR")
+    assert fact.attributes["direction"] == "down"
+
+
 def test_demonym_description_makes_no_policy_fact() -> None:
+    # The demonym still becomes a PLACE (see test_resolve), but no government act.
     r = run("Volkswagen said profit rose. The German carmaker also cut jobs.")
     assert not r.of("POLICY_ACTION")
 
@@ -404,7 +411,7 @@ SENTENCES = [
     "The European Commission fined Apple €500 million over app store rules.",
     "Tesla shares fell 5% on Wednesday.",
     "Copper and nickel prices slid on Monday.",
-    "Germany's economy shrank in the fourth quarter.",
+    "Germany's factory output shrank in the fourth quarter.",
     # Several sentences, so evidence offsets are not all zero.
     "Samsung SDI said sales rose. It will supply batteries to General Motors from 2026.\n"
     "Separately, Panasonic opened a battery factory in Kansas on Monday. Traton is a "

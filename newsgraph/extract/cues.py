@@ -18,6 +18,7 @@ LIFECYCLE_RANK = {"talks": 1, "planned": 2, "agreed": 3, "in_progress": 4, "comp
                   "stalled": 6, "cancelled": 7}
 # The ontology's `when`: a partial ISO date, or a month of an unknown year.
 WHEN_VALUE = re.compile(r"^(?:\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?|XXXX-\d{2}(?:-\d{2})?)$")
+CAPACITY_UNITS = frozenset({"GWh", "MWh", "TWh", "GW", "MW", "tonnes", "tpa", "units"})
 VALUATION = re.compile(r"valu(?:ation|ed at|ing (?:it|the company) at)", re.IGNORECASE)
 
 
@@ -147,7 +148,9 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
     if not candidates:
         return None
     anchor = trigger.start_char
-    return min(candidates, key=lambda t: abs(t.start - anchor)).value
+    value = min(candidates, key=lambda t: abs(t.start - anchor)).value
+    # A day without a year says only its month: "Feb. 19" is XXXX-02.
+    return value[:7] if value.startswith("XXXX") else value
 
 
 def _is_weekday(timex: Timex) -> bool:
@@ -168,6 +171,6 @@ def amounts_of(trigger: Span, amounts: list[AmountMention]) -> dict[str, Amount]
         if a.kind == "money":
             key = "valuation" if VALUATION.search(around) else "amount"
             out.setdefault(key, a.amount)
-        elif a.kind == "quantity" and a.amount.unit in ("GWh", "MWh", "GW", "tonnes", "units"):
+        elif a.kind == "quantity" and a.amount.unit in CAPACITY_UNITS:
             out.setdefault("capacity", a.amount)
     return out

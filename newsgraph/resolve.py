@@ -179,8 +179,8 @@ def _unit_descriptions(clusters: list[_Cluster], annotation: Annotation) -> None
 def _metonymy(mention: Mention, annotation: Annotation) -> Mention:
     """ "Washington's policy", "Beijing said": the capital stands for its country."""
     country = load_yaml("resolve.yaml")["capitals"].get(mention.key or mention.text)
-    if country is None or mention.type != "PLACE":
-        return mention
+    if country is None or mention.type != "PLACE" or mention.text.isupper():
+        return mention  # an all-caps dateline ("SEOUL -") is the city
     after = annotation.document.text[mention.end:mention.end + 2]
     span = annotation.doc.char_span(mention.start, mention.end, alignment_mode="expand")
     acting = span is not None and span.root.dep_ in ("nsubj", "nsubjpass")

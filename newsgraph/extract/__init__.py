@@ -26,8 +26,8 @@ from newsgraph.extract.cues import (
 from newsgraph.extract.frames import Frame, frames
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
 from newsgraph.lexicon import load_yaml
-from newsgraph.nlp.gazetteer import gazetteer
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
+from newsgraph.nlp.gazetteer import gazetteer
 from newsgraph.resolve import Resolution
 
 MAX_COMBINATIONS = 8
@@ -368,7 +368,7 @@ def _merge(statements: list[_Statement]) -> list[Fact]:
                 (s.fact.valuation for s in group if s.fact.valuation), None),
             capacity=fact.capacity or next(
                 (s.fact.capacity for s in group if s.fact.capacity), None),
-            confidence=min(0.95, fact.confidence + 0.05 * (len(group) - 1))))
+            confidence=round(min(0.95, fact.confidence + 0.05 * (len(group) - 1)), 3)))
     return merged
 
 

@@ -25,7 +25,7 @@ from newsgraph.read import read_inputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Business news in, a temporal knowledge graph of typed facts out.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 # Show a progress bar from this many inputs on (and only on a terminal).
 PROGRESS_FROM = 5
 

@@ -194,6 +194,10 @@ class Fact:
     valuation: Amount | None = None
     capacity: Amount | None = None
 
+    def __post_init__(self) -> None:
+        # The JSON contract keeps three decimals; the object keeps what JSON keeps.
+        object.__setattr__(self, "confidence", round(float(self.confidence), 3))
+
     def core_key(self) -> tuple[Any, ...]:
         """Type plus core-role entities: what identifies the fact."""
         roles = []

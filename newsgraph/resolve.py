@@ -300,7 +300,9 @@ def _descriptions(clusters: list[_Cluster], annotation: Annotation) -> None:
     lex = _lexicon()
     gaz = gazetteer()
     text = annotation.document.text
-    taken = [(m.start, m.end) for c in clusters for m in c.mentions]
+    # A demonym inside a description ("the German carmaker") does not block it.
+    taken = [(m.start, m.end) for c in clusters for m in c.mentions
+             if not (m.type == "PLACE" and gaz.country_of_demonym(m.text))]
     for match in lex.description.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue

@@ -21,7 +21,8 @@ MIN_HEADLINE_WORDS = 3
 # Share of capitalized words (small words aside) that marks Title Case.
 TITLE_CASE_SHARE = 0.6
 # ", the ..." or "...s a" : running text (or a cut-off sentence), not a headline.
-_CLAUSE_BREAK = re.compile(r",\s+(?!and\b|or\b)[a-z]|\b[a-z]{1,2}$")
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?!and\b|or\b)[a-z]|\b(?:[a-z]{1,2}|the|and|for|with|from|after|before|that|which)$")
 
 
 @dataclass(frozen=True)

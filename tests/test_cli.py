@@ -124,9 +124,6 @@ def test_bad_input_on_stdout_run_keeps_the_good_output(runner: CliRunner,
     assert "empty.txt" not in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "errors go through a rich Console that wraps at 80 columns when not on a terminal, so "
-    "an error naming a long path spans several lines"))
 def test_error_for_a_long_path_is_one_line(runner: CliRunner, workdir: Path) -> None:
     deep = workdir / ("a-rather-long-folder-name-" * 3) / "with-an-empty-input-file"
     deep.mkdir(parents=True)

@@ -111,9 +111,6 @@ def test_relative_day_without_publication_date_is_left_out() -> None:
     assert fact.when is None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cues.when_of with policy 'clause' keeps a timex only when its first token is in the "
-    "clause; 'next' of 'next year' is an amod of 'year', which is not collected"))
 def test_next_year_resolves_against_publication_date() -> None:
     fact = run("BYD and KG Mobility will set up a joint venture next year.").one("PARTNERSHIP")
     assert fact.when == "2026"
@@ -238,8 +235,6 @@ def test_component_of_a_product(text: str) -> None:
     assert fact.status == "planned"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PRODUCT_COMPONENT never sets its `supplier` attribute ('LFP batteries from BYD')"))
 def test_component_supplier() -> None:
     r = run("The Torres EVX uses LFP batteries from BYD.")
     fact = r.one("PRODUCT_COMPONENT")
@@ -384,9 +379,6 @@ def test_economic_indicator(text: str, place: str, direction: str, when: str) ->
     assert (fact.attributes["direction"], fact.when) == (direction, when)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "direction_of takes the first direction word of the clause: the indicator's own noun "
-    "'growth' (an up word) wins over the verb 'slowed'"))
 def test_slowing_growth_is_down() -> None:
     fact = run("Germany's economic growth slowed in the fourth quarter.").one(
         "ECONOMIC_INDICATOR")

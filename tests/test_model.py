@@ -123,10 +123,6 @@ def test_extraction_round_trip_is_stable_as_text() -> None:
     assert once == twice
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Fact.to_json rounds confidence to 3 places, so a confidence computed by arithmetic "
-    "(0.7999999999999999, as the extractor produces) does not survive a round trip; "
-    "tests/test_corpora.py fails on the same thing"))
 def test_fact_round_trip_with_computed_confidence() -> None:
     fact = partnership(confidence=0.1 + 0.7)
     assert Fact.from_json(through_text(fact.to_json())) == fact

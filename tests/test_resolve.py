@@ -102,9 +102,6 @@ def test_description_without_demonym_resolves_to_earlier_company() -> None:
     assert len([e for e in r.entities if e.type == "ORG"]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a description with a demonym is never attached: the demonym ('German') is already a "
-    "PLACE mention, so resolve._descriptions skips the overlapping description"))
 def test_demonym_description_resolves_to_earlier_german_automaker() -> None:
     r = resolved("Volkswagen unveiled a new electric van. The German carmaker said the van "
                  "will go on sale next year.")

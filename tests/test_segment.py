@@ -154,9 +154,6 @@ def test_truncated_last_paragraph_is_not_a_headline(last: str) -> None:
     assert docs[0].text.endswith(last)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a cut-off last line in near Title Case ending in 'the' is taken for a headline: "
-    "_CLAUSE_BREAK only catches one- or two-letter last words"))
 def test_truncated_last_paragraph_ending_in_an_article_is_not_a_headline() -> None:
     docs = segment(page(*ARTICLE, "Shares in Birch Motors fell 4% in Frankfurt after the"))
     assert kinds(docs) == ["article"]

@@ -123,7 +123,10 @@ def certainty_of(trigger: Span) -> str:
 
 
 def direction_of(trigger: Span) -> str | None:
-    words = [t.lower_ for t in clause_tokens(trigger)] + [t.lower_ for t in trigger.sent]
+    """Up or down: the verb the trigger hangs from first ("growth slowed" is down)."""
+    heads = [t.lower_ for t in trigger.root.ancestors]
+    rest = [t.lower_ for t in clause_tokens(trigger)] + [t.lower_ for t in trigger.sent]
+    words = heads + [t.lower_ for t in trigger] + rest
     for word in words:
         for direction, forms in cues().direction.items():
             if word in forms:
@@ -141,7 +144,7 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
     if policy == "clause":
         clause = clause_tokens(trigger)
         spans = [(t.idx, t.idx + len(t)) for t in clause]
-        candidates = [t for t in candidates if any(s <= t.start < e for s, e in spans)]
+        candidates = [t for t in candidates if any(s < t.end and t.start < e for s, e in spans)]
     if status in ("planned", "talks"):
         candidates = [t for t in candidates if ("W" not in t.value and len(t.value) != 10)
                       or not _is_weekday(t)] or candidates

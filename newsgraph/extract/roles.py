@@ -73,10 +73,11 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
         _assign(roles, frame.subject, [m for m in subject if view.fits(m, types[frame.subject])])
     if frame.object and frame.object not in roles:
         _assign(roles, frame.object, _object(head, trigger, view, types[frame.object]))
-    for prep, role in frame.preps.items():
-        if role in types:
-            _assign(roles, role, _prep_mentions([*trigger, *path], view, prep, types[role],
-                                                subject))
+    for prep, spec in frame.preps.items():
+        for role in spec.split("|"):
+            if role in types:
+                _assign(roles, role, _prep_mentions([*trigger, *path], view, prep, types[role],
+                                                    subject))
     if frame.appositive:
         _assign(roles, frame.appositive, _appositive(head, view, types[frame.appositive]))
     if frame.possessor:

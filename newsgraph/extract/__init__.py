@@ -28,6 +28,7 @@ from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
 from newsgraph.nlp.gazetteer import gazetteer
+from newsgraph.nlp.pipeline import is_verb
 from newsgraph.resolve import Resolution
 
 MAX_COMBINATIONS = 8
@@ -108,7 +109,7 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
             mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
                                       span.root.i, span.start, span.end - 1, group))
         views[sent.start] = SentenceView(sent, tuple(mentions), resolution.flexible,
-                                         _sources(sent))
+                                         _sources(sent), resolution.annotation.document.text)
     return views
 
 
@@ -128,7 +129,7 @@ def _sources(sent: SpacySpan) -> frozenset[int]:
 
 def _inside_name(trigger: SpacySpan, view: SentenceView) -> bool:
     """ "Supply" in "Automotive Energy Supply Corp." is a name, not a trigger."""
-    text = view.sent.doc.text
+    text = view.text
     if trigger.root.tag_ in ("NNP", "NNPS") and trigger.root.is_title and (
             trigger.start != view.sent.start):
         return True  # "Leerink Partners": capitalized mid-sentence, part of a name
@@ -152,7 +153,7 @@ def _vetoed(frame: Frame, trigger: SpacySpan) -> bool:
 def _governor(trigger: SpacySpan) -> str | None:
     """The verb a trigger noun hangs from ("agreed" in "agreed to Cisco's offer")."""
     for node in trigger.root.ancestors:
-        if node.pos_ in ("VERB", "AUX"):
+        if is_verb(node):
             return node.lower_
     return None
 
@@ -326,7 +327,8 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
     status = policy.status_map.get(status, status)
     if policy.statuses is not None and status not in policy.statuses:
         status, from_cue = frame.status, False
-    amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts))
+    amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts),
+                                            annotation.document.text)
     if not policy.amount:
         amounts = {}
     sent = trigger.sent

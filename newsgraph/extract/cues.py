@@ -12,6 +12,7 @@ from newsgraph.lexicon import load_yaml
 from newsgraph.model import Amount
 from newsgraph.nlp.amounts import AmountMention
 from newsgraph.nlp.dates import Timex
+from newsgraph.nlp.pipeline import is_verb
 
 # Later in the lifecycle is more specific when statements of one fact merge.
 LIFECYCLE_RANK = {"talks": 1, "planned": 2, "agreed": 3, "in_progress": 4, "completed": 5,
@@ -99,7 +100,7 @@ def _window(trigger: Span, before: int = 8, after: int = 4) -> str:
 
 
 def _status_from_tense(verb: Token, default: str) -> str:
-    if verb.pos_ not in ("VERB", "AUX"):
+    if not is_verb(verb):
         return default
     if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and any(c.lower_ in ("has", "have", "had")
                                                            for c in verb.children)):
@@ -162,10 +163,9 @@ def _is_weekday(timex: Timex) -> bool:
         "yesterday")
 
 
-def amounts_of(trigger: Span, amounts: list[AmountMention]) -> dict[str, Amount]:
+def amounts_of(trigger: Span, amounts: list[AmountMention], text: str) -> dict[str, Amount]:
     """Money (amount, valuation) and capacity stated in the trigger's sentence."""
     sent = trigger.sent
-    text = sent.doc.text
     inside = [a for a in amounts if sent.start_char <= a.start < sent.end_char]
     out: dict[str, Amount] = {}
     anchor = trigger.start_char

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from newsgraph.extract.frames import Frame
+from newsgraph.nlp.pipeline import is_noun, is_proper, is_verb
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 OBJECT_DEPS = frozenset({"dobj", "attr", "dative", "oprd", "pobj"})
@@ -43,6 +44,8 @@ class SentenceView:
     flexible: frozenset[str] = frozenset()
     # Token indices of source attributions ("according to X"): never a party.
     sources: frozenset[int] = frozenset()
+    # The document's text (spaCy rebuilds `doc.text` on every access).
+    text: str = ""
 
     def fits(self, mention: Mentioned, types: list[str]) -> bool:
         if mention.root in self.sources:
@@ -137,7 +140,7 @@ def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
                 {t.i for t in child.subtree}, types)
             if found:
                 return found, child.dep_ == "nsubjpass" and depth <= 1
-        if node.dep_ in ("acl", "relcl") and node.head.pos_ in ("NOUN", "PROPN"):
+        if node.dep_ in ("acl", "relcl") and is_noun(node.head):
             found = view.within(_core(node.head) - {t.i for t in node.subtree}, types)
             if found:
                 return found, node.tag_ == "VBN"
@@ -164,7 +167,7 @@ def _prep_mentions(path: list[Token], view: SentenceView, prep: str, types: list
     for node in path:
         nodes.append(node)
         nodes.extend(c for c in node.children if c.dep_ in ("dobj", "attr"))
-        if node.pos_ in ("VERB", "AUX") and node is not path[0]:
+        if is_verb(node) and node is not path[0]:
             break
     for m in subject or []:
         nodes.append(view.sent.doc[m.root].head)
@@ -224,7 +227,7 @@ def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Menti
     if node.dep_ == "attr":
         subjects = [c for c in node.head.children if c.dep_ in SUBJECT_DEPS]
         return [m for s in subjects for m in view.within(_core(s), types)]
-    if node.dep_ in ("acl", "prep") and node.head.pos_ == "PROPN":
+    if node.dep_ in ("acl", "prep") and is_proper(node.head):
         return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
     return []
 

@@ -84,7 +84,7 @@ def _mentions(doc: Doc, original: str) -> list[Mention]:
     gaz = gazetteer()
     found = []
     for ent in doc.ents:
-        start, end = _trim(ent)
+        start, end = _trim(ent, original)
         if start >= end:
             continue
         surface = original[start:end]
@@ -125,7 +125,7 @@ def _unknown_place_is_org(ent: Span) -> bool:
     return before not in ("in", "at", "near", "from", "to", "of", "across", "outside")
 
 
-def _trim(ent: Span) -> tuple[int, int]:
+def _trim(ent: Span, text: str) -> tuple[int, int]:
     """Character range of an entity without a leading "the" or a trailing possessive."""
     tokens = list(ent)
     while tokens and (tokens[0].lower_ in ("the", "a", "an") or tokens[0].is_punct):
@@ -136,8 +136,7 @@ def _trim(ent: Span) -> tuple[int, int]:
     if not tokens:
         return 0, 0
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    text = tokens[0].doc.text[start:end]
-    if text.endswith("'s") or text.endswith("’s"):
+    if text.endswith(("'s", "’s"), start, end):
         end -= 2
     return start, end
 

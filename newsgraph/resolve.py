@@ -59,8 +59,10 @@ class Resolution:
     entities: tuple[Entity, ...]
     spans: tuple[tuple[int, int, str], ...]  # (start, end, entity id), by start
     sectors: dict[str, str | None]
-    # Places only the NER vouches for: a fact role may show them to be companies.
+    # Places and products only the NER vouches for: a role may show them to be companies.
     flexible: frozenset[str] = frozenset()
+    # Proper names no annotator typed: entities only if a fact needs them.
+    latent: frozenset[str] = frozenset()
 
     def entity(self, entity_id: str) -> Entity:
         return self._by_id()[entity_id]
@@ -138,7 +140,9 @@ def _latest_list(clusters: list[_Cluster], sentences: list[tuple[int, int]], bef
     """The ORGs of the nearest earlier sentence that names two to five fitting ones."""
     def fits(cluster: _Cluster) -> bool:
         entry = gaz.entries.get(cluster.gaz_name or "")
-        return cluster.type() == "ORG" and (not sectors or entry is None or entry.sector in sectors)
+        confirmed = any(m.source != "proper" for m in cluster.mentions)
+        return cluster.type() == "ORG" and confirmed and (
+            not sectors or entry is None or entry.sector in sectors)
 
     def known(cluster: _Cluster) -> bool:
         entry = gaz.entries.get(cluster.gaz_name or "")
@@ -334,7 +338,7 @@ def _antecedent(clusters: list[_Cluster], before: int, country: str | None,
         if cluster.type() != "ORG":
             continue
         last = max((m.start for m in cluster.mentions
-                    if m.start < before and m.source not in ("pronoun",)), default=-1)
+                    if m.start < before and m.source not in ("pronoun", "proper")), default=-1)
         if last < 0 or before - last > 1500:
             continue
         if country and cluster.country != country:
@@ -365,6 +369,7 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
     spans: list[tuple[int, int, str]] = []
     sectors: dict[str, str | None] = {}
     flexible = set()
+    latent = set()
     gaz = gazetteer()
     for i, cluster in enumerate(clusters, 1):
         eid = f"e{i}"
@@ -379,8 +384,11 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
         sectors[eid] = entry.sector if entry else None
         if any(m.source == "government" for m in cluster.mentions):
             sectors[eid] = "government"
-        if kind == "PLACE" and entry is None and all(m.source == "ner" for m in cluster.mentions):
+        sources = {m.source for m in cluster.mentions}
+        if kind in ("PLACE", "PRODUCT") and entry is None and sources <= {"ner"}:
             flexible.add(eid)
+        if sources <= {"proper", "pronoun", "description", "plural"}:
+            latent.add(eid)
         spans.extend((s, e, eid) for s, e, _ in mentions)
     return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors,
-                      frozenset(flexible))
+                      frozenset(flexible), frozenset(latent))

@@ -24,6 +24,7 @@ from newsgraph.extract.cues import (
     when_of,
 )
 from newsgraph.extract.frames import Frame, frames
+from newsgraph.extract.links import linked
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
@@ -78,6 +79,11 @@ def extract(resolution: Resolution) -> Extracted:
         for args, attributes in _instances(frame, roles, resolution):
             statements.append(_statement(frame, trigger, args, attributes, resolution,
                                          len(statements)))
+    for view in views.values():
+        for frame, trigger, roles in linked(view):
+            for args, attributes in _instances(frame, roles, resolution):
+                statements.append(_statement(frame, trigger, args, attributes, resolution,
+                                             len(statements)))
     facts = _merge(statements)
     return Extracted(tuple(facts), shares.entities(), _retyped(facts, resolution))
 
@@ -109,7 +115,8 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
             mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
                                       span.root.i, span.start, span.end - 1, group))
         views[sent.start] = SentenceView(sent, tuple(mentions), resolution.flexible,
-                                         _sources(sent), resolution.annotation.document.text)
+                                         resolution.latent, _sources(sent),
+                                         resolution.annotation.document.text)
     return views
 
 

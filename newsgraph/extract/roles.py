@@ -40,18 +40,26 @@ class Mentioned:
 class SentenceView:
     sent: Span
     mentions: tuple[Mentioned, ...]
-    # Entities whose type only the NER guessed (an unknown "place" may be a company).
+    # Entities whose type only the NER guessed (an unknown "place" may be a company),
+    # and proper names nobody typed: both may fill a company role.
     flexible: frozenset[str] = frozenset()
+    latent: frozenset[str] = frozenset()
     # Token indices of source attributions ("according to X"): never a party.
     sources: frozenset[int] = frozenset()
     # The document's text (spaCy rebuilds `doc.text` on every access).
     text: str = ""
 
-    def fits(self, mention: Mentioned, types: list[str]) -> bool:
+    def fits(self, mention: Mentioned, types: list[str], strict: bool = False) -> bool:
+        """Whether a mention can fill a role of these types; `strict` (for guesses by
+        position, not by the parse) admits only entities whose type is known."""
         if mention.root in self.sources:
             return False
+        if mention.eid in self.latent:
+            return "ORG" in types and not strict
+        if strict:
+            return mention.type in types
         return mention.type in types or (
-            mention.eid in self.flexible and mention.type == "PLACE" and "ORG" in types)
+            mention.eid in self.flexible and "ORG" in types)
 
     def within(self, tokens: set[int], types: list[str]) -> list[Mentioned]:
         return [m for m in self.mentions if m.root in tokens and self.fits(m, types)]
@@ -95,7 +103,13 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
     for role in frame.any:
         if role not in roles:
             _assign(roles, role, _nearest(trigger, view, types.get(role, [])))
-    return roles
+    return {role: _typed_first(found, view) for role, found in roles.items()}
+
+
+def _typed_first(mentions: list[Mentioned], view: SentenceView) -> list[Mentioned]:
+    """Untyped proper names stand in for a role only when no typed entity fills it."""
+    typed = [m for m in mentions if m.eid not in view.latent]
+    return typed or mentions
 
 
 def _subject_types(frame: Frame) -> list[str]:
@@ -239,7 +253,7 @@ def _before_verb(trigger: Span, view: SentenceView, types: list[str]) -> list[Me
     """
     doc = view.sent.doc
     for m in sorted(view.mentions, key=lambda m: abs(m.first - trigger.start)):
-        if not view.fits(m, types) or trigger.start <= m.first <= trigger.end:
+        if not view.fits(m, types, strict=True) or trigger.start <= m.first <= trigger.end:
             continue
         i = m.last + 1
         if i < view.sent.end and doc[i].text == ",":
@@ -252,13 +266,13 @@ def _before_verb(trigger: Span, view: SentenceView, types: list[str]) -> list[Me
 
 
 def _nearest_left(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
-    left = [m for m in view.mentions if m.last < trigger.start and view.fits(m, types)
+    left = [m for m in view.mentions if m.last < trigger.start and view.fits(m, types, True)
             and trigger.start - m.last <= POSITIONAL_WINDOW]
     return left[-1:]
 
 
 def _nearest(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
-    typed = [m for m in view.mentions if view.fits(m, types)]
+    typed = [m for m in view.mentions if view.fits(m, types, strict=True)]
     if not typed:
         return []
     return [min(typed, key=lambda m: (m.first < trigger.start, abs(m.first - trigger.start)))]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import Document, Mention
@@ -14,7 +14,7 @@ from newsgraph.nlp.amounts import AmountMention, find_amounts
 from newsgraph.nlp.dates import Timex, find_timexes
 from newsgraph.nlp.gazetteer import gazetteer, strip_legal
 from newsgraph.nlp.pipeline import gazetteer_matcher, load_nlp
-from newsgraph.nlp.recase import recase
+from newsgraph.nlp.recase import common_words, recase
 from newsgraph.segment import looks_like_headline
 
 
@@ -60,11 +60,14 @@ def annotate(document: Document) -> Annotation:
     doc = nlp(text)
     rules = _rules()
     masked = [m.span() for p in rules.credits + rules.tickers for m in p.finditer(document.text)]
+    timexes = tuple(find_timexes(document.text, document.published))
+    masked += [(t.start, t.end) for t in timexes]
     found = _assets(document.text) + _mentions(doc, document.text) + _products(document.text, doc)
+    found = _dedupe(found)
+    found += _proper_names(doc, document.text, found)
     mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
     return Annotation(document, doc, tuple(_dedupe(mentions)),
-                      tuple(find_amounts(document.text)),
-                      tuple(find_timexes(document.text, document.published)))
+                      tuple(find_amounts(document.text)), timexes)
 
 
 def _recase_title_lines(text: str) -> str:
@@ -169,9 +172,50 @@ def _assets(text: str) -> list[Mention]:
     return found
 
 
+def _proper_names(doc: Doc, text: str, found: list[Mention]) -> list[Mention]:
+    """Runs of proper nouns the NER left out: candidate companies ("proper" mentions).
+
+    They become entities only if a fact needs a company there (see `resolve`),
+    so a missed name ("News Corp-owned HarperCollins") can still fill a role.
+    """
+    rules = _rules()
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    run: list[int] = []
+    for token in [*doc, None]:
+        if token is not None and token.tag_ in ("NNP", "NNPS") and token.is_alpha is not None and (
+                token.text[:1].isupper()):
+            run.append(token.i)
+            continue
+        if run:
+            start, end = doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])
+            surface = text[start:end]
+            if _name_like([doc[i] for i in run]) and surface not in rules.stop_names and not any(
+                    s < end and start < e for s, e in taken):
+                out.append(Mention(start, end, surface, "ORG", "proper"))
+            run = []
+    return out
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    data = load_yaml("timex.yaml")
+    return frozenset(data["weekdays"]) | frozenset(data["months"])
+
+
+def _name_like(tokens: list[Token]) -> bool:
+    """A run that reads as a name: not common words only, not a shouted headline, not a code."""
+    words = common_words() | _calendar_words()
+    if all(t.lower_ in words for t in tokens) or len(tokens[0].text) < 3:
+        return False
+    if len(tokens) > 1 and all(t.is_upper for t in tokens):
+        return False
+    return not (tokens[0].is_sent_start and len(tokens) == 1)
+
+
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
     """Overlapping mentions: patterns for assets and the gazetteer beat the NER; longer wins."""
-    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2}
+    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2, "proper": 3}
     ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in ordered:

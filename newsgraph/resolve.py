@@ -385,7 +385,8 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
         if any(m.source == "government" for m in cluster.mentions):
             sectors[eid] = "government"
         sources = {m.source for m in cluster.mentions}
-        if kind in ("PLACE", "PRODUCT") and entry is None and sources <= {"ner"}:
+        single_name = kind == "PERSON" and all(" " not in m.text for m in cluster.mentions)
+        if (kind in ("PLACE", "PRODUCT") or single_name) and entry is None and sources <= {"ner"}:
             flexible.add(eid)
         if sources <= {"proper", "pronoun", "description", "plural"}:
             latent.add(eid)

@@ -345,9 +345,6 @@ def test_two_assets_in_one_sentence_are_two_facts() -> None:
         "copper", "nickel"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "in a Title Case headline 'Copper and Nickel Slide' only the second asset moves: "
-    "the first conjunct is dropped"))
 def test_two_assets_in_a_headline_are_two_facts() -> None:
     r = run("Copper and Nickel Slide as Chinese Demand Weakens", kind="headline")
     assert sorted(r.roles(f)["asset"] for f in r.of("MARKET_MOVE")) == [  # type: ignore[type-var]

@@ -392,8 +392,9 @@ class _SharesAssets:
         movers = roles.get("asset", [])
         assets = [m for m in movers if m.type == "ASSET"]
         # Only a company right before the move verb moved ("Nvidia slipped 3%").
-        companies = [m for m in movers if m.type == "ORG"
-                     and 0 < trigger.start - m.last <= 3]
+        companies = [m for m in movers if m.type != "ASSET"]
+        if not any(0 < trigger.start - m.last <= 3 for m in companies):
+            companies = []
         text = trigger.sent.text.lower()
         if assets or not companies or not any(w in text for w in SHARE_WORDS):
             return {**roles, "asset": assets}

@@ -98,12 +98,33 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
         _assign(roles, frame.possessor_of_object,
                 _possessor(objects, view, types[frame.possessor_of_object]))
     if frame.subject and frame.subject not in roles:
-        _assign(roles, frame.subject, _nearest_left(trigger, view, types[frame.subject])
-                or _before_verb(trigger, view, types[frame.subject]))
+        subject_types = types[frame.subject]
+        nearest = _coordinated(_nearest_left(trigger, view, subject_types), view, subject_types)
+        _assign(roles, frame.subject, nearest or _before_verb(trigger, view, subject_types))
     for role in frame.any:
         if role not in roles:
             _assign(roles, role, _nearest(trigger, view, types.get(role, [])))
     return {role: _typed_first(found, view) for role, found in roles.items()}
+
+
+def _coordinated(found: list[Mentioned], view: SentenceView, types: list[str]) -> list[Mentioned]:
+    """A mention found by position brings the list it stands in ("A, B and C rose")."""
+    if len(found) != 1:
+        return found
+    doc = view.sent.doc
+    top = doc[found[0].root]
+    while top.dep_ == "conj" and top.head.i != top.i:
+        top = top.head
+    members = {top.i} | {t.i for t in top.subtree if t.dep_ == "conj" and _conj_of(t, top)}
+    listed = [m for m in view.mentions if m.root in members and view.fits(m, types, strict=True)]
+    return listed if len(listed) > 1 else found
+
+
+def _conj_of(token: Token, top: Token) -> bool:
+    node = token
+    while node.dep_ == "conj" and node.i != top.i:
+        node = node.head
+    return node.i == top.i
 
 
 def _typed_first(mentions: list[Mentioned], view: SentenceView) -> list[Mentioned]:

@@ -58,11 +58,15 @@ def annotate(document: Document) -> Annotation:
     if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0]):
         text = _recase_title_lines(text)
     doc = nlp(text)
+    headline = document.kind == "headline"
     rules = _rules()
     masked = [m.span() for p in rules.credits + rules.tickers for m in p.finditer(document.text)]
     timexes = tuple(find_timexes(document.text, document.published))
     masked += [(t.start, t.end) for t in timexes]
     found = _assets(document.text) + _mentions(doc, document.text) + _products(document.text, doc)
+    if headline:  # the NER guesses at capitals: a lone common word is no name
+        found = [m for m in found if m.source != "ner" or " " in m.text
+                 or m.text.lower() not in common_words()]
     found = _dedupe(found)
     found += _proper_names(doc, document.text, found)
     mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
@@ -77,7 +81,7 @@ def _recase_title_lines(text: str) -> str:
     for line in lines:
         if looks_like_headline(line):
             tokens = nlp.make_doc(line)
-            line = recase(line, nlp, gazetteer_matcher().protected(tokens))
+            line = recase(line, nlp, gazetteer_matcher().protected(tokens, common_words()))
         out.append(line)
     return "\n".join(out)
 

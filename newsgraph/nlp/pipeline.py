@@ -27,15 +27,21 @@ MAX_CHARS = 100_000
 CASELESS_TYPES = frozenset({"ASSET", "TECHNOLOGY"})
 
 
+OFFICIAL_SECTORS = frozenset({"government", "agency", "central_bank", "regulator"})
+
+
 class GazetteerMatcher:
     """Marks gazetteer names as entities before the statistical NER runs."""
 
     def __init__(self, nlp: Language, gaz: Gazetteer) -> None:
+        self.gaz = gaz
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.caseless = PhraseMatcher(nlp.vocab, attr="LOWER")
         exact: dict[str, list[str]] = {}
         caseless: dict[str, list[str]] = {}
         for form, entry in gaz.by_form.items():
+            if form.lower().startswith("the "):
+                continue  # "the dollar" would shadow "dollar index"; "the" is trimmed anyway
             # "oil", "gold", "lithium-ion": common nouns, capitalized only in headlines.
             caseless_form = entry.type in CASELESS_TYPES and form == form.lower()
             target = caseless if caseless_form else exact
@@ -58,9 +64,20 @@ class GazetteerMatcher:
         return doc
 
 
-    def protected(self, doc: Doc) -> list[tuple[int, int]]:
-        """Character ranges of exactly matched names (kept as written when recasing)."""
-        return [(doc[s].idx, doc[e - 1].idx + len(doc[e - 1])) for _, s, e in self.exact(doc)]
+    def protected(self, doc: Doc, common: frozenset[str]) -> list[tuple[int, int]]:
+        """Character ranges of exactly matched names (kept as written when recasing).
+
+        A one-word name that is also a common word ("Treasury", "Block") is kept
+        only for companies: an agency's one-word alias in a headline is a word.
+        """
+        out = []
+        for match_id, start, end in self.exact(doc):
+            label = doc.vocab.strings[match_id]
+            if end - start == 1 and doc[start].lower_ in common and self.gaz.entries[
+                    label.split("|", 1)[1]].sector in OFFICIAL_SECTORS:
+                continue
+            out.append((doc[start].idx, doc[end - 1].idx + len(doc[end - 1])))
+        return out
 
 
 @cache

@@ -13,7 +13,8 @@ from newsgraph.nlp.recase import common_words, recase
 def sentence_case(headline: str) -> str:
     """What annotate does to a headline: gazetteer names protected, the rest recased."""
     nlp = load_nlp()
-    return recase(headline, nlp, gazetteer_matcher().protected(nlp.make_doc(headline), common_words()))
+    protected = gazetteer_matcher().protected(nlp.make_doc(headline), common_words())
+    return recase(headline, nlp, protected)
 
 
 HEADLINES = [

@@ -100,6 +100,9 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
     if frame.subject and frame.subject not in roles:
         subject_types = types[frame.subject]
         nearest = _coordinated(_nearest_left(trigger, view, subject_types), view, subject_types)
+        if not nearest and trigger.start - view.sent.start <= 2:
+            nearest = _coordinated(_after_copula(trigger, view, subject_types), view,
+                                   subject_types)
         _assign(roles, frame.subject, nearest or _before_verb(trigger, view, subject_types))
     for role in frame.any:
         if role not in roles:
@@ -264,6 +267,17 @@ def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Menti
         return [m for s in subjects for m in view.within(_core(s), types)]
     if node.dep_ in ("acl", "prep") and is_proper(node.head):
         return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+    return []
+
+
+def _after_copula(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    """The subject of an inverted clause: "Facing demotion from the index are X and Y"."""
+    doc = view.sent.doc
+    for i in range(trigger.end, view.sent.end):
+        if doc[i].lower_ in ("are", "is", "were", "was", "be") and doc[i].dep_ in (
+                "ROOT", "aux", "auxpass", "xcomp", "ccomp", "conj"):
+            after = [m for m in view.mentions if m.first > i and view.fits(m, types, True)]
+            return after[:1]
     return []
 
 

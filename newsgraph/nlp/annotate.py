@@ -69,6 +69,8 @@ def annotate(document: Document) -> Annotation:
                  or m.text.lower() not in common_words()]
     found = _dedupe(found)
     found += _proper_names(doc, document.text, found)
+    found, tickers = _listed_companies(found, document.text)
+    masked += tickers
     mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
     return Annotation(document, doc, tuple(_dedupe(mentions)),
                       tuple(find_amounts(document.text)), timexes)
@@ -143,6 +145,9 @@ def _trim(ent: Span, text: str) -> tuple[int, int]:
     if not tokens:
         return 0, 0
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    paren = text.find(" (", start, end)
+    if paren > start:  # "Deliveroo (ROO": the name stops at the bracket
+        end = paren
     if text.endswith(("'s", "’s"), start, end):
         end -= 2
     return start, end
@@ -174,6 +179,37 @@ def _assets(text: str) -> list[Mention]:
                 name = f"{gaz.demonym_of.get(entry.name, entry.name)} {words}"
             found.append(Mention(m.start(), m.end(), m.group(), "ASSET", "asset", name))
     return found
+
+
+TICKER_AFTER = re.compile(r"\s?\(([A-Z][A-Z0-9.&]{1,5})\)")
+
+
+def _listed_companies(found: list[Mention], text: str) -> tuple[list[Mention],
+                                                                 list[tuple[int, int]]]:
+    """ "Vistry (VTY)": a name with a ticker is a listed company; the ticker is no mention.
+
+    A parenthesized acronym of the name itself ("Automotive Energy Supply (AESC)")
+    stays: resolution makes it an alias.
+    """
+    out = []
+    tickers = []
+    for mention in found:
+        match = TICKER_AFTER.match(text, mention.end)
+        if match is None or mention.type not in ("ORG", "PERSON", "PRODUCT", "PLACE") or (
+                mention.source == "gazetteer" and mention.type != "ORG"):
+            out.append(mention)
+            continue
+        if not _is_acronym(match.group(1), mention.text):
+            tickers.append(match.span(1))
+        if mention.source in ("ner", "proper"):
+            mention = Mention(mention.start, mention.end, mention.text, "ORG", "ner")
+        out.append(mention)
+    return out, tickers
+
+
+def _is_acronym(short: str, name: str) -> bool:
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w&-]*", strip_legal(name)))
+    return short.upper().rstrip(".") == initials.upper()
 
 
 def _proper_names(doc: Doc, text: str, found: list[Mention]) -> list[Mention]:

@@ -46,10 +46,9 @@ from trafilatura.utils import load_html
 
 from newsgraph.model import Page
 from newsgraph.read import read_inputs
-from newsgraph.read.html import page_from_html
 from newsgraph.segment import segment
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "article-extraction-benchmark"
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "article-extraction-benchmark"
 NGRAM = 4
 _TOKEN = re.compile(r"\w+")
 
@@ -62,10 +61,10 @@ def _extract(tree: HtmlElement, **options: Any) -> str:
     return trafilatura.extract(tree, **{**_OURS, **options}) or ""
 
 
-def _shorter_falls_back(tree: HtmlElement, ratio: float) -> str:
+def _shorter_falls_back(tree: HtmlElement, ratio: float, **options: Any) -> str:
     """Precision mode, unless it keeps under `ratio` of the balanced mode's words."""
-    balanced = _extract(tree)
-    precise = _extract(tree, favor_precision=True)
+    balanced = _extract(tree, **options)
+    precise = _extract(tree, favor_precision=True, **options)
     return precise if len(precise.split()) >= ratio * len(balanced.split()) else balanced
 
 
@@ -75,8 +74,12 @@ CANDIDATES: dict[str, Callable[[HtmlElement], str]] = {
     "favor_precision": lambda tree: _extract(tree, favor_precision=True),
     "favor_recall": lambda tree: _extract(tree, favor_recall=True),
     "balanced + tables": lambda tree: _extract(tree, include_tables=True),
+    "precision + tables": lambda tree: _extract(tree, include_tables=True, favor_precision=True),
     "precision, balanced if < 0.5": lambda tree: _shorter_falls_back(tree, 0.5),
-    "precision, balanced if < 0.7": lambda tree: _shorter_falls_back(tree, 0.7),
+    "+ tables, < 0.3": lambda tree: _shorter_falls_back(tree, 0.3, include_tables=True),
+    "+ tables, < 0.5": lambda tree: _shorter_falls_back(tree, 0.5, include_tables=True),
+    "+ tables, < 0.7": lambda tree: _shorter_falls_back(tree, 0.7, include_tables=True),
+    "+ tables, < 0.9": lambda tree: _shorter_falls_back(tree, 0.9, include_tables=True),
     "trafilatura.baseline": lambda tree: trafilatura.baseline(tree)[1],
 }
 
@@ -135,18 +138,14 @@ def gold_pages(limit: int | None = None) -> list[tuple[str, Path, str]]:
     return [(key, DATA / "html" / f"{key}.html.gz", item["articleBody"]) for key, item in items]
 
 
-def reader_text(path: Path) -> str:
-    """Page.text as `read_inputs` gives it ("" for an InputError)."""
+def read_page(path: Path) -> Page | None:
+    """The Page `read_inputs` gives for the file (None for an InputError)."""
     results = list(read_inputs([str(path)]))
-    return results[0].text if len(results) == 1 and isinstance(results[0], Page) else ""
+    return results[0] if len(results) == 1 and isinstance(results[0], Page) else None
 
 
-def article_text(path: Path) -> str:
+def article_text(page: Page) -> str:
     """The article documents `segment` makes of the page, one paragraph apart."""
-    results = list(read_inputs([str(path)]))
-    page = results[0] if results else None
-    if not isinstance(page, Page):
-        return ""
     return "\n".join(d.text for d in segment(page) if d.kind == "article")
 
 
@@ -156,8 +155,9 @@ def evaluate(pages: Iterable[tuple[str, Path, str]]) -> dict[str, Score]:
     for key, path, gold in pages:
         html = gzip.decompress(path.read_bytes()).decode("utf-8")
         scores["trafilatura"].add(key, trafilatura.extract(html) or "", gold)
-        scores["ours"].add(key, reader_text(path), gold)
-        scores["ours, article documents"].add(key, article_text(path), gold)
+        page = read_page(path)
+        scores["ours"].add(key, page.text if page else "", gold)
+        scores["ours, article documents"].add(key, article_text(page) if page else "", gold)
         tree = load_html(html)
         for name, candidate in CANDIDATES.items():
             scores[name].add(key, candidate(tree) if tree is not None else "", gold)

@@ -114,6 +114,8 @@ class InputReport:
     missed: list[dict[str, Any]] = field(default_factory=list)  # gold facts, as in the gold
     extra: list[dict[str, Any]] = field(default_factory=list)  # output facts, roles as names
     documents: dict[str, dict[str, int]] | None = None  # {"gold": {...}, "output": {...}}
+    # Matched facts whose attributes differ: type, gold roles, {attribute: [gold, output]}.
+    wrong: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _sum_scores(scores: Iterable[Score]) -> Score:
@@ -402,6 +404,14 @@ def _attribute_hits(gold: Mapping[str, Any], output: Fact) -> dict[str, bool]:
             "amount": _same_amount(gold.get("amount"), output.amount)}
 
 
+def _wrong(gold: Mapping[str, Any], output: Fact, hits: Mapping[str, bool]) -> dict[str, Any]:
+    amount = output.amount.to_json() if output.amount else None
+    got = {"status": output.status, "certainty": output.certainty, "when": output.when,
+           "amount": amount}
+    return {"type": gold["type"], "args": gold["args"],
+            "differ": {a: [gold.get(a), got[a]] for a, ok in hits.items() if not ok}}
+
+
 def _render(out: _OutFact) -> dict[str, Any]:
     """An output fact as JSON with entity names instead of ids, so a reader can judge it."""
     def name(value: Any) -> Any:
@@ -429,6 +439,7 @@ class _FactTally:
     matched: int = 0
     missed: list[dict[str, Any]] = field(default_factory=list)
     extra: list[dict[str, Any]] = field(default_factory=list)
+    wrong: list[dict[str, Any]] = field(default_factory=list)
 
     def per_type(self) -> dict[str, Score]:
         types = sorted(set(self.tp) | set(self.fp) | set(self.fn))
@@ -452,8 +463,10 @@ def _match_facts(gold: _Gold, outputs: Sequence[_OutFact]) -> _FactTally:
         found.add(index)
         tally.tp[out.fact.type] += 1
         tally.matched += 1
-        tally.hits.update(a for a, ok in _attribute_hits(gold.facts[index], out.fact).items()
-                          if ok)
+        hits = _attribute_hits(gold.facts[index], out.fact)
+        tally.hits.update(a for a, ok in hits.items() if ok)
+        if not all(hits.values()):
+            tally.wrong.append(_wrong(gold.facts[index], out.fact, hits))
     for index, fact in enumerate(gold.facts):
         if index not in found:
             tally.fn[fact["type"]] += 1
@@ -482,7 +495,8 @@ def _evaluate_input(gold: _Gold, out_dir: Path) -> InputReport:
         input=gold.input, entities=_entity_score(gold, maps),
         facts=_sum_scores(per_type.values()), per_type=per_type,
         attribute_hits={a: (tally.hits[a], tally.matched) for a in ATTRIBUTES},
-        missed=tally.missed, extra=tally.extra, documents=_documents(gold, extractions))
+        missed=tally.missed, extra=tally.extra, documents=_documents(gold, extractions),
+        wrong=tally.wrong)
 
 
 def evaluate(gold_dir: Path, out_dir: Path) -> Report:
@@ -516,7 +530,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
             "input": r.input, "entities": r.entities.to_json(), "facts": r.facts.to_json(),
             "per_type": {t: s.to_json() for t, s in r.per_type.items()},
             "attributes": {a: {"hits": h, "total": n} for a, (h, n) in r.attribute_hits.items()},
-            "documents": r.documents, "missed": r.missed, "extra": r.extra,
+            "documents": r.documents, "missed": r.missed, "extra": r.extra, "wrong": r.wrong,
         } for r in report.inputs],
     }
 
@@ -551,6 +565,7 @@ def _detail(r: InputReport) -> list[str]:
     lines = [f"== {r.input}"]
     lines += [f"  missed {json.dumps(f, ensure_ascii=False)}" for f in r.missed]
     lines += [f"  extra  {json.dumps(f, ensure_ascii=False)}" for f in r.extra]
+    lines += [f"  wrong  {json.dumps(f, ensure_ascii=False)}" for f in r.wrong]
     return lines
 
 

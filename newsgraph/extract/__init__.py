@@ -342,8 +342,11 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
     text = annotation.document.text[sent.start_char:sent.end_char].rstrip()
     evidence = (Span(sent.start_char, sent.start_char + len(text), text),)
     for_product = attributes.pop("for_product", ())
+    certainty = certainty_of(trigger)
+    if certainty == "speculative" and status == "completed" and not from_cue:
+        status = "planned"  # what is only expected has not happened yet
     fact = Fact(type=frame.fact_type, args=args, status=status,
-                certainty=certainty_of(trigger), evidence=evidence,
+                certainty=certainty, evidence=evidence,
                 confidence=0.7 if annotation.document.kind == "article" else 0.6,
                 attributes=attributes,
                 when=when_of(trigger, list(annotation.timexes), policy.when, status),

@@ -38,6 +38,7 @@ class Cues:
     status: dict[str, _CueSet]
     certainty: dict[str, _CueSet]
     direction: dict[str, frozenset[str]]
+    speculative_heads: frozenset[str]
     plant_words: tuple[str, ...]
     item_words: frozenset[str]
     government_sectors: frozenset[str]
@@ -56,7 +57,8 @@ def cues() -> Cues:
                 {k: cue_set(v) for k, v in data["status"].items()},
                 {k: cue_set(v) for k, v in data["certainty"].items()},
                 {k: frozenset(v) for k, v in data["direction"].items()},
-                tuple(data["plant_words"]), frozenset(data["item_words"]),
+                frozenset(data["speculative_heads"]), tuple(data["plant_words"]),
+                frozenset(data["item_words"]),
                 frozenset(data["government_sectors"]), tuple(data["government_words"]),
                 tuple(data["government_titles"]))
 
@@ -116,7 +118,9 @@ def certainty_of(trigger: Span) -> str:
     sentence = trigger.sent
     text = sentence.text.lower()
     table = cues()
-    if table.certainty["speculative"].found_in(words, _window(trigger).lower()):
+    heads = {t.lower_ for t in trigger.root.ancestors}
+    if table.certainty["speculative"].found_in(words, _window(trigger).lower()) or (
+            heads & table.speculative_heads):
         return "speculative"
     if table.certainty["reported"].found_in({t.lower_ for t in sentence}, text):
         return "reported"

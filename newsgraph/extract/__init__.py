@@ -16,10 +16,12 @@ from typing import Any
 from spacy.tokens import Span as SpacySpan
 
 from newsgraph.extract.cues import (
+    WHEN_VALUE,
     amounts_of,
     certainty_of,
     cues,
     direction_of,
+    month_of_unknown_year,
     status_of,
     when_of,
 )
@@ -84,8 +86,49 @@ def extract(resolution: Resolution) -> Extracted:
             for args, attributes in _instances(frame, roles, resolution):
                 statements.append(_statement(frame, trigger, args, attributes, resolution,
                                              len(statements)))
-    facts = _merge(statements)
+    facts = _dated_by_later_sentences(_merge(statements), resolution)
     return Extracted(tuple(facts), shares.entities(), _retyped(facts, resolution))
+
+
+DATED_LATER = ("ACQUISITION", "SUPPLY", "PARTNERSHIP", "INVESTMENT")
+
+
+def _dated_by_later_sentences(facts: list[Fact], resolution: Resolution) -> list[Fact]:
+    """An agreed deal without a date takes the one a later sentence gives its closing or start.
+
+    "X agreed to buy Y. The transaction is expected to close in the first quarter of 2025."
+    """
+    undated = [f for f in facts if f.type in DATED_LATER and f.when is None
+               and f.status in ("agreed", "planned")]
+    if not undated:
+        return facts
+    dates = _deal_dates(resolution)
+    out = []
+    for fact in facts:
+        if fact in undated:
+            stated = fact.evidence[0].start
+            later = [(start, value) for start, value in dates if start > stated]
+            if later:
+                fact = replace(fact, when=later[0][1])
+        out.append(fact)
+    return out
+
+
+def _deal_dates(resolution: Resolution) -> list[tuple[int, str]]:
+    """(sentence start, date) of sentences that date a deal's closing or start."""
+    table = load_yaml("cues.yaml")
+    nouns, verbs = set(table["deal_nouns"]), set(table["deal_date_verbs"])
+    annotation = resolution.annotation
+    out = []
+    for sent in annotation.doc.sents:
+        words = {t.lower_ for t in sent}
+        if not (words & nouns and words & verbs):
+            continue
+        timexes = [t for t in annotation.timexes if sent.start_char <= t.start < sent.end_char
+                   and t.kind == "date" and WHEN_VALUE.match(t.value)]
+        if timexes:
+            out.append((sent.start_char, month_of_unknown_year(timexes[0].value)))
+    return out
 
 
 def _retyped(facts: list[Fact], resolution: Resolution) -> dict[str, str]:
@@ -336,7 +379,8 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
         status, from_cue = frame.status, False
     amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts),
                                             annotation.document.text)
-    if not policy.amount:
+    if not policy.amount or (policy.amount_words and not policy.amount_words & {
+            t.lower_ for t in trigger.sent}):
         amounts = {}
     sent = trigger.sent
     text = annotation.document.text[sent.start_char:sent.end_char].rstrip()

@@ -156,8 +156,11 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
     if not candidates:
         return None
     anchor = trigger.start_char
-    value = min(candidates, key=lambda t: abs(t.start - anchor)).value
-    # A day without a year says only its month: "Feb. 19" is XXXX-02.
+    return month_of_unknown_year(min(candidates, key=lambda t: abs(t.start - anchor)).value)
+
+
+def month_of_unknown_year(value: str) -> str:
+    """A day without a year says only its month: "Feb. 19" is XXXX-02."""
     return value[:7] if value.startswith("XXXX") else value
 
 

@@ -69,6 +69,7 @@ class TypePolicy:
     exclude_sectors: frozenset[str] = frozenset()
     statuses: frozenset[str] | None = None
     status_map: dict[str, str] = field(default_factory=dict)
+    amount_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ def frames() -> FrameSet:
         policies[fact_type] = TypePolicy(spec.get("when", "sentence"), spec.get("amount", True),
                                          frozenset(spec.get("exclude_sectors", ())),
                                          frozenset(spec["statuses"]) if "statuses" in spec
-                                         else None, dict(spec.get("status_map", {})))
+                                         else None, dict(spec.get("status_map", {})),
+                                         frozenset(spec.get("amount_words", ())))
         for raw in spec["frames"]:
             frame = _frame(fact_type, len(built), spec["roles"], raw, irregular)
             built.append(frame)

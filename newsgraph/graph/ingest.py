@@ -1,0 +1,232 @@
+"""Ingestion: sources -> pages -> extractions -> the graph, idempotently.
+
+A document is keyed by the hash of its text, so re-ingesting anything adds
+nothing. A wire copy (a near-duplicate: MinHash over word shingles finds
+candidates, exact shingle Jaccard confirms) is stored and linked to its
+original through `near_duplicate_of`, so its statements never count as a
+second source. Each document is written in one transaction: a crash leaves
+the whole document or none of it, and a re-run picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from newsgraph.errors import InputError
+from newsgraph.graph.merge import resolve_entities
+from newsgraph.graph.store import DocumentRow, GraphStore, NewStatement
+from newsgraph.model import (
+    AMOUNT_FIELDS,
+    CORE_ROLES,
+    ENTITY_ATTRIBUTES,
+    Extraction,
+    Fact,
+    RoleValue,
+)
+from newsgraph.pipeline import extract_page
+from newsgraph.read import read_inputs
+
+# Near-duplicates: word 4-shingles, 64 MinHash values in 16 bands of 4 (candidates
+# from a Jaccard of about 0.5), confirmed at an exact Jaccard of NEAR_DUPLICATE.
+SHINGLE = 4
+PERMUTATIONS = 64
+BAND_ROWS = 4
+NEAR_DUPLICATE = 0.6
+# Texts with fewer shingles (headlines) are only ever exact duplicates.
+MIN_SHINGLES = 12
+WORD = re.compile(r"\w+")
+_MASK = (1 << 61) - 1
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What one ingest did. `documents_duplicate` were already in the graph."""
+
+    pages: int = 0
+    documents_new: int = 0
+    documents_duplicate: int = 0
+    documents_near_duplicate: int = 0
+    entities_new: int = 0
+    facts_new: int = 0
+    statements_new: int = 0
+    errors: tuple[InputError, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pages": self.pages, "documents_new": self.documents_new,
+                "documents_duplicate": self.documents_duplicate,
+                "documents_near_duplicate": self.documents_near_duplicate,
+                "entities_new": self.entities_new, "facts_new": self.facts_new,
+                "statements_new": self.statements_new,
+                "errors": [{"input": e.source, "reason": e.reason} for e in self.errors]}
+
+
+@dataclass
+class _Tally:
+    pages: int = 0
+    documents_new: int = 0
+    documents_duplicate: int = 0
+    documents_near_duplicate: int = 0
+    entities_new: int = 0
+    facts_new: int = 0
+    statements_new: int = 0
+    errors: list[InputError] = field(default_factory=list)
+
+    def report(self) -> IngestReport:
+        return IngestReport(self.pages, self.documents_new, self.documents_duplicate,
+                            self.documents_near_duplicate, self.entities_new, self.facts_new,
+                            self.statements_new, tuple(self.errors))
+
+
+def ingest(sources: Iterable[str], store: GraphStore,
+           progress: Progress | None = None) -> IngestReport:
+    """Read, extract and store every source; a bad input is reported, the rest goes on.
+
+    `progress`, if given, is called with the input name after each page.
+    """
+    tally = _Tally()
+    for item in read_inputs(sources):
+        if isinstance(item, InputError):
+            tally.errors.append(item)
+        else:
+            tally.pages += 1
+            for extraction in extract_page(item):
+                _store(store, extraction, item.url, tally)
+        if progress is not None:
+            progress(item.source if isinstance(item, InputError) else item.input)
+    return tally.report()
+
+
+def store_extractions(extractions: Iterable[Extraction], store: GraphStore,
+                      url: str | None = None) -> IngestReport:
+    """Store extractions made elsewhere (a batch run, a test): the write half of `ingest`."""
+    tally = _Tally()
+    for extraction in extractions:
+        _store(store, extraction, url, tally)
+    return tally.report()
+
+
+def _store(store: GraphStore, extraction: Extraction, url: str | None, tally: _Tally) -> None:
+    doc = extraction.doc
+    shingles = shingle_set(doc.text)
+    bands = lsh_bands(minhash(shingles)) if len(shingles) >= MIN_SHINGLES else []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    with store.transaction():
+        if store.has_document(doc.id):
+            tally.documents_duplicate += 1
+            return
+        original = _near_duplicate_of(store, doc.kind, shingles, bands)
+        store.add_document(DocumentRow(doc.id, doc.input, doc.kind, doc.title, url,
+                                       doc.published, now, doc.text, original), bands)
+        tally.documents_new += 1
+        tally.documents_near_duplicate += original is not None
+        resolved = resolve_entities(store, extraction.entities)
+        tally.entities_new += sum(r.created for r in resolved.values())
+        graph_id = {local: r.entity_id for local, r in resolved.items()}
+        for entity in extraction.entities:
+            store.link_document_entity(doc.id, graph_id[entity.id], entity.name)
+        for fact in extraction.facts:
+            _store_fact(store, fact, graph_id, doc.id, doc.published, now, tally)
+
+
+def _store_fact(store: GraphStore, fact: Fact, graph_id: Mapping[str, int], doc_id: str,
+                published: str | None, now: str, tally: _Tally) -> None:
+    roles = _core_roles(fact, graph_id)
+    if roles is None:
+        return  # a role points at no entity of the document: nothing to anchor the fact
+    key = fact.type + "|" + "|".join(
+        f"{role}={','.join(map(str, ids))}" for role, ids in roles.items())
+    fact_id = store.fact_for_key(key)
+    if fact_id is None:
+        fact_id = store.add_fact(fact.type, key, roles)
+        tally.facts_new += 1
+    amounts = {name: amount.to_json() for name in AMOUNT_FIELDS
+               if (amount := getattr(fact, name)) is not None}
+    statement = NewStatement(
+        fact_id=fact_id, document_id=doc_id, status=fact.status, certainty=fact.certainty,
+        valid_time=fact.when, amounts=amounts, attributes=_attributes(fact, graph_id),
+        evidence=[span.to_json() for span in fact.evidence], published=published,
+        ingested=now, confidence=fact.confidence)
+    tally.statements_new += store.add_statement(statement)
+
+
+def _core_roles(fact: Fact, graph_id: Mapping[str, int]) -> dict[str, tuple[int, ...]] | None:
+    roles: dict[str, tuple[int, ...]] = {}
+    for role in CORE_ROLES[fact.type]:
+        value = fact.args.get(role)
+        locals_ = value if isinstance(value, tuple) else (value,) if value else ()
+        if not locals_ or any(v not in graph_id for v in locals_):
+            return None
+        ids = tuple(graph_id[v] for v in locals_)
+        # A list role is a set of parties; a single role keeps its one entity.
+        roles[role] = tuple(sorted(set(ids))) if isinstance(value, tuple) else ids
+    return roles
+
+
+def _attributes(fact: Fact, graph_id: Mapping[str, int]) -> dict[str, Any]:
+    """Attributes with entity ids of the document replaced by graph entity ids."""
+    out: dict[str, Any] = {}
+    for name, value in fact.attributes.items():
+        out[name] = _entity_value(value, graph_id) if name in ENTITY_ATTRIBUTES else (
+            list(value) if isinstance(value, tuple) else value)
+    return out
+
+
+def _entity_value(value: RoleValue, graph_id: Mapping[str, int]) -> Any:
+    if isinstance(value, tuple):
+        return [_entity_value(v, graph_id) for v in value]
+    # `item` and friends may be text rather than an entity id.
+    return {"entity": graph_id[value]} if value in graph_id else value
+
+
+def _near_duplicate_of(store: GraphStore, kind: str, shingles: set[str],
+                       bands: list[int]) -> str | None:
+    best: tuple[float, str] | None = None
+    for candidate in store.near_duplicate_candidates(bands):
+        if candidate.kind != kind:
+            continue
+        score = jaccard(shingles, shingle_set(candidate.text))
+        if score >= NEAR_DUPLICATE and (best is None or score > best[0]):
+            best = (score, candidate.near_duplicate_of or candidate.id)
+    return None if best is None else best[1]
+
+
+def shingle_set(text: str) -> set[str]:
+    """Word shingles of the lower-cased text: what near-duplicates share."""
+    words = WORD.findall(text.lower())
+    if len(words) < SHINGLE:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+# Fixed, seeded permutations: every process and every run computes the same signature.
+_PERMS = [(_hash(f"a{i}") & _MASK | 1, _hash(f"b{i}") & _MASK) for i in range(PERMUTATIONS)]
+
+
+def minhash(shingles: set[str]) -> list[int]:
+    hashes = [_hash(s) & _MASK for s in shingles]
+    return [min(((a * h + b) & _MASK) for h in hashes) for a, b in _PERMS]
+
+
+def lsh_bands(signature: list[int]) -> list[int]:
+    """One signed 63-bit key per band, the band number mixed in."""
+    out = []
+    for band in range(0, len(signature), BAND_ROWS):
+        packed = struct.pack(f">H{BAND_ROWS}Q", band, *signature[band:band + BAND_ROWS])
+        out.append(_hash(packed.hex()) >> 1)
+    return out

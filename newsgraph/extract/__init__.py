@@ -96,7 +96,7 @@ DATED_LATER = ("ACQUISITION", "SUPPLY", "PARTNERSHIP", "INVESTMENT")
 def _dated_by_later_sentences(facts: list[Fact], resolution: Resolution) -> list[Fact]:
     """An agreed deal without a date takes the one a later sentence gives its closing or start.
 
-    "X agreed to buy Y. The transaction is expected to close in the first quarter of 2025."
+    "Acme agreed to buy Borlo. The purchase should complete by mid-2027."
     """
     undated = [f for f in facts if f.type in DATED_LATER and f.when is None
                and f.status in ("agreed", "planned")]

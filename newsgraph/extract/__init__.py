@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Span as SpacySpan
@@ -142,6 +143,11 @@ def _retyped(facts: list[Fact], resolution: Resolution) -> dict[str, str]:
     return out
 
 
+@cache
+def _reporting_verbs() -> frozenset[str]:
+    return frozenset(load_yaml("cues.yaml")["reporting_verbs"])
+
+
 def _views(resolution: Resolution) -> dict[int, SentenceView]:
     doc = resolution.annotation.doc
     views = {}
@@ -164,8 +170,12 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
 
 
 def _sources(sent: SpacySpan) -> frozenset[int]:
-    """Tokens naming a source ("according to the trade ministry")."""
+    """Tokens naming a source ("according to the trade ministry", "..., Kallanish reports")."""
     out: set[int] = set()
+    root = sent.root
+    content = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
+    if root.lower_ in _reporting_verbs() and content and all(c.i < root.i for c in content):
+        out |= {t.i for c in root.children if c.dep_ == "nsubj" for t in c.subtree}
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < sent.end:
             to = token.doc[token.i + 1]
@@ -294,10 +304,17 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
 
 def _split_supply_parties(roles: Roles, resolution: Resolution) -> Roles:
     """ "A and B signed a supply deal": the battery or materials maker is the supplier."""
-    parties = roles.get("supplier", []) or roles.get("customer", [])
-    if len(parties) != 2 or (roles.get("supplier") and roles.get("customer")):
-        return roles
     sellers = frozenset(load_yaml("resolve.yaml")["supplier_sectors"])
+    supplier, customer = roles.get("supplier", []), roles.get("customer", [])
+    if len(supplier) == 1 and len(customer) == 1:
+        # "GM signed a supply deal with LG Chem": the maker of materials supplies.
+        if resolution.sectors.get(supplier[0].eid) not in sellers and (
+                resolution.sectors.get(customer[0].eid) in sellers):
+            return {**roles, "supplier": customer, "customer": supplier}
+        return roles
+    parties = supplier or customer
+    if len(parties) != 2 or (supplier and customer):
+        return roles
     supplier = [m for m in parties if resolution.sectors.get(m.eid) in sellers]
     customer = [m for m in parties if m not in supplier]
     if len(supplier) != 1 or len(customer) != 1:

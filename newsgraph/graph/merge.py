@@ -17,7 +17,7 @@ Every step requires the same entity type.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -213,7 +213,3 @@ def _add_aliases(store: GraphStore, entity_id: int, entity: Entity, forms: list[
             if short and not ACRONYM.match(strip_legal(form)):
                 store.add_alias(entity_id, short, "acronym:" + short, "acronym")
 
-
-def merged_names(rows: Mapping[int, EntityRow], ids: Iterable[int]) -> tuple[str, ...]:
-    """Canonical names of graph entity ids, in order."""
-    return tuple(rows[i].name for i in ids if i in rows)

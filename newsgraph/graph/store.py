@@ -148,6 +148,7 @@ class GraphStore(Protocol):
     def facts(self, type_: str | None = None,
               roles: Sequence[tuple[str, int]] = ()) -> list[FactRow]: ...
     def statements(self, fact_ids: Iterable[int]) -> list[StatementRow]: ...
+    def facts_by_id(self, ids: Iterable[int]) -> list[FactRow]: ...
     def facts_reported_since(self, day: str) -> list[int]: ...
     def counts(self) -> dict[str, int]: ...
 
@@ -462,8 +463,9 @@ class SQLiteStore:
             ids = self.conn.execute("SELECT DISTINCT fact_id FROM fact_roles WHERE entity_id = ?",
                                     (entity_id,)).fetchall()
         else:
-            ids = self.conn.execute("SELECT DISTINCT fact_id FROM fact_roles "
-                                    "WHERE entity_id = ? AND role = ?", (entity_id, role)).fetchall()
+            ids = self.conn.execute(
+                "SELECT DISTINCT fact_id FROM fact_roles WHERE entity_id = ? AND role = ?",
+                (entity_id, role)).fetchall()
         return self._fact_rows([int(row["fact_id"]) for row in ids])
 
     def facts(self, type_: str | None = None,
@@ -479,6 +481,9 @@ class SQLiteStore:
             params += [role, entity_id]
         rows = self.conn.execute(sql + " ORDER BY f.id", params).fetchall()
         return self._fact_rows([int(row["id"]) for row in rows])
+
+    def facts_by_id(self, ids: Iterable[int]) -> list[FactRow]:
+        return self._fact_rows(list(set(ids)))
 
     def _fact_rows(self, ids: list[int]) -> list[FactRow]:
         types: dict[int, str] = {}

@@ -1,0 +1,262 @@
+"""The graph commands: `ingest`, `entity`, `timeline`, `query`, `network`, `changes`,
+`search`, `stats`. Thin shells over `newsgraph.graph`; `--json` on every one.
+
+`register(app)` adds them to the main Typer app (kept apart from `cli.py` so
+neither module imports the other at load time).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from newsgraph.errors import NewsgraphError
+from newsgraph.graph import queries
+from newsgraph.graph.ingest import ingest
+from newsgraph.graph.store import DB_ENV, DEFAULT_DB, SQLiteStore, open_store
+from newsgraph.nlp.dates import parse_published
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help=f"SQLite file of the graph [default: ${DB_ENV} or ./{DEFAULT_DB}].")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[SQLiteStore]:
+    try:
+        store = open_store(db)
+    except NewsgraphError as error:
+        err.print(f"[red]error[/red]: {error}")
+        raise typer.Exit(2) from error
+    try:
+        yield store
+    except NewsgraphError as error:
+        err.print(f"[red]error[/red]: {error}")
+        raise typer.Exit(1) from error
+    finally:
+        store.close()
+
+
+def _date(value: str | None, option: str) -> str | None:
+    if value is not None and parse_published(value) is None:
+        raise typer.BadParameter("expected YYYY-MM-DD", param_hint=option)
+    return None if value is None else value[:10]
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+def _roles(roles: Any) -> str:
+    return "; ".join(f"{role}={', '.join(names)}" for role, names in roles.items())
+
+
+def _facts_table(title: str, views: list[queries.FactView]) -> Table:
+    table = Table(title=title)
+    for column in ("id", "type", "roles", "status", "certainty", "when", "sources", "history"):
+        table.add_column(column)
+    for v in views:
+        history = " -> ".join(f"{s.status} ({s.reported})" for s in v.history)
+        table.add_row(str(v.id), v.type, _roles(v.roles), v.status, v.certainty, v.when or "",
+                      str(v.corroboration), history)
+    return table
+
+
+def ingest_command(
+    sources: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Extract and store documents in the graph; re-ingesting the same text adds nothing."""
+    with _store(db) as store:
+        with Progress(SpinnerColumn(), TextColumn("ingesting {task.completed} inputs"),
+                      TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
+                      transient=True, disable=not err.is_terminal) as progress:
+            task = progress.add_task("", total=None)
+            report = ingest(sources, store,
+                            lambda name: progress.update(task, advance=1,
+                                                         description=Path(name).name))
+        for error in report.errors:
+            err.print(f"[red]error[/red]: {error}")
+        if as_json:
+            _print_json(report.to_json())
+        else:
+            out.print(f"{report.pages} pages: {report.documents_new} new documents "
+                      f"({report.documents_near_duplicate} near-duplicates), "
+                      f"{report.documents_duplicate} already stored; "
+                      f"{report.entities_new} new entities, {report.facts_new} new facts, "
+                      f"{report.statements_new} statements; {len(report.errors)} errors "
+                      f"-> {store.path}")
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def entity_command(
+    name: Annotated[str, typer.Argument(help="Entity name, alias or acronym.")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Status as of YYYY-MM-DD.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """An entity's profile: type, country, aliases, facts by type with status and sources."""
+    with _store(db) as store:
+        profile = queries.entity_profile(store, name, _date(as_of, "--as-of"))
+    if as_json:
+        _print_json(profile.to_json())
+        return
+    out.print(f"[bold]{escape(profile.name)}[/bold] ({profile.type}"
+              f"{', ' + escape(profile.country) if profile.country else ''})")
+    if profile.aliases:
+        out.print("aliases: " + escape(", ".join(profile.aliases)))
+    for fact_type, views in profile.facts.items():
+        out.print(_facts_table(fact_type, list(views)))
+
+
+def timeline_command(
+    name: Annotated[str, typer.Argument(help="Entity name, alias or acronym.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every report about an entity's facts, oldest first."""
+    with _store(db) as store:
+        result = queries.timeline(store, name)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    table = Table(title=result.entity)
+    for column in ("reported", "type", "roles", "status", "certainty", "when", "input"):
+        table.add_column(column)
+    for e in result.events:
+        table.add_row(e.reported, e.type, _roles(e.roles), e.step.status, e.step.certainty,
+                      e.step.when or "", e.step.input)
+    out.print(table)
+
+
+def query_command(
+    fact_type: Annotated[str | None, typer.Option("--type", help="Fact type, e.g. SUPPLY.")] = None,
+    status: Annotated[str | None, typer.Option(help="Current status, e.g. talks.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Status as of YYYY-MM-DD.")] = None,
+    supplier: Annotated[str | None, typer.Option(help="Supplier entity.")] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer entity.")] = None,
+    role: Annotated[list[str] | None, typer.Option(
+        help="Any core role as ROLE=NAME, e.g. partners=BYD; repeatable.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Facts by type, role entities and status, optionally as of a date."""
+    roles = {"supplier": supplier, "customer": customer}
+    for item in role or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter("expected ROLE=NAME", param_hint="--role")
+        roles[key.strip()] = value.strip()
+    with _store(db) as store:
+        try:
+            views = queries.query_facts(store, fact_type, status, _date(as_of, "--as-of"),
+                                        **{k: v for k, v in roles.items() if v})
+        except ValueError as error:
+            raise typer.BadParameter(str(error), param_hint="--role") from error
+    if as_json:
+        _print_json([v.to_json() for v in views])
+    else:
+        out.print(_facts_table(f"{len(views)} facts", views))
+
+
+def network_command(
+    name: Annotated[str, typer.Argument(help="Entity name, alias or acronym.")],
+    depth: Annotated[int, typer.Option(min=1, max=5, help="Supply tiers to follow.")] = 1,
+    supplier_country: Annotated[str | None, typer.Option(
+        help="Only suppliers from this country.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Supply tiers around an entity: suppliers upstream, customers downstream."""
+    with _store(db) as store:
+        result = queries.network(store, name, depth, supplier_country)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    table = Table(title=f"supply network of {result.entity}")
+    for column in ("direction", "tier", "supplier", "country", "customer", "status"):
+        table.add_column(column)
+    for e in result.edges:
+        table.add_row(e.direction, str(e.tier), e.supplier, e.supplier_country or "",
+                      e.customer, e.fact.status)
+    out.print(table)
+
+
+def changes_command(
+    since: Annotated[str, typer.Option(help="Reports from this date on (YYYY-MM-DD).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """What changed since a date: new facts, status changes, new corroboration."""
+    day = _date(since, "--since")
+    assert day is not None
+    with _store(db) as store:
+        result = queries.changes(store, day)
+    if as_json:
+        _print_json([c.to_json() for c in result])
+        return
+    table = Table(title=f"changes since {day}")
+    for column in ("reported", "change", "type", "roles", "status", "sources"):
+        table.add_column(column)
+    for c in result:
+        status = f"{c.previous_status} -> {c.fact.status}" if c.kind == "status" else (
+            c.fact.status)
+        table.add_row(c.fact.reported, c.kind, c.fact.type, _roles(c.fact.roles), status,
+                      str(c.fact.corroboration))
+    out.print(table)
+
+
+def search_command(
+    text: Annotated[str, typer.Argument(help="Words that must all appear.")],
+    limit: Annotated[int, typer.Option(min=1, help="At most this many documents.")] = 20,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over stored documents."""
+    with _store(db) as store:
+        hits = queries.search(store, text, limit)
+    if as_json:
+        _print_json([h.to_json() for h in hits])
+        return
+    for hit in hits:
+        snippet = " ".join(hit.snippet.split())
+        print(f"{hit.title or hit.input} ({hit.published or 'undated'}, {hit.input})\n"
+              f"  {snippet}")
+
+
+def stats_command(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Counts of documents, entities, facts and statements."""
+    with _store(db) as store:
+        result = queries.stats(store)
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        out.print(f"{result.documents} documents ({result.near_duplicates} near-duplicates), "
+                  f"{result.entities} entities, {result.facts} facts, "
+                  f"{result.statements} statements")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the graph commands to `app`."""
+    app.command("ingest")(ingest_command)
+    app.command("entity")(entity_command)
+    app.command("timeline")(timeline_command)
+    app.command("query")(query_command)
+    app.command("network")(network_command)
+    app.command("changes")(changes_command)
+    app.command("search")(search_command)
+    app.command("stats")(stats_command)

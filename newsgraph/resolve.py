@@ -338,7 +338,8 @@ def _antecedent(clusters: list[_Cluster], before: int, country: str | None,
         if cluster.type() != "ORG":
             continue
         last = max((m.start for m in cluster.mentions
-                    if m.start < before and m.source not in ("pronoun", "proper")), default=-1)
+                    if m.start < before and m.source not in ("pronoun", "proper", "model")),
+                   default=-1)
         if last < 0 or before - last > 1500:
             continue
         if country and cluster.country != country:
@@ -388,7 +389,7 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
         single_name = kind == "PERSON" and all(" " not in m.text for m in cluster.mentions)
         if (kind in ("PLACE", "PRODUCT") or single_name) and entry is None and sources <= {"ner"}:
             flexible.add(eid)
-        if sources <= {"proper", "pronoun", "description", "plural"}:
+        if sources <= {"proper", "model", "pronoun", "description", "plural"}:
             latent.add(eid)
         spans.extend((s, e, eid) for s, e, _ in mentions)
     return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors,

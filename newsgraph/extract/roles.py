@@ -55,7 +55,7 @@ class SentenceView:
         if mention.root in self.sources:
             return False
         if mention.eid in self.latent:
-            return "ORG" in types and not strict
+            return mention.type in types and not strict
         if strict:
             return mention.type in types
         return mention.type in types or (

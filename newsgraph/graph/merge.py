@@ -55,7 +55,7 @@ def aliases_of(entity: Entity) -> list[str]:
             continue  # "the company", "its": descriptions and pronouns
         if text.lower().startswith("the ") and not entity.name.lower().startswith("the "):
             continue  # "The Chinese cell maker" at a sentence start
-        if norm(text) in PRONOUNS or not norm(text):
+        if norm(text) in PRONOUNS or len(norm(text)) < 2:
             continue
         forms.append(strip_legal(text))
     return list(dict.fromkeys(forms))

@@ -245,10 +245,11 @@ def network(store: GraphStore, name: str, depth: int = 1,
                     continue
                 entities = store.entities([*row.roles["supplier"], *row.roles["customer"]])
                 supplier = entities[row.roles["supplier"][0]]
-                if supplier_country and supplier.country != supplier_country:
-                    continue
-                edges.append(SupplyEdge(supplier.name, entities[row.roles["customer"][0]].name,
-                                        supplier.country, tier, direction, view))
+                # The filter hides edges, not paths: a Chilean tier-2 supplier still shows.
+                if not supplier_country or supplier.country == supplier_country:
+                    edges.append(SupplyEdge(supplier.name,
+                                            entities[row.roles["customer"][0]].name,
+                                            supplier.country, tier, direction, view))
                 for entity_id in row.roles[other]:
                     if entity_id not in seen:
                         seen.add(entity_id)

@@ -38,6 +38,7 @@ class _Rules:
     credits: tuple[re.Pattern[str], ...]
     tickers: tuple[re.Pattern[str], ...]
     assets: tuple[re.Pattern[str], ...]
+    models: tuple[re.Pattern[str], ...]
 
 
 @cache
@@ -48,7 +49,8 @@ def _rules() -> _Rules:
                   re.compile(data["not_products"]), frozenset(data["stop_names"]),
                   tuple(re.compile(p, re.IGNORECASE) for p in credits),
                   tuple(re.compile(p) for p in data["tickers"]),
-                  tuple(re.compile(p) for p in data["asset_patterns"]))
+                  tuple(re.compile(p) for p in data["asset_patterns"]),
+                  tuple(re.compile(p) for p in data["model_patterns"]))
 
 
 def annotate(document: Document) -> Annotation:
@@ -68,6 +70,7 @@ def annotate(document: Document) -> Annotation:
         found = [m for m in found if m.source != "ner" or " " in m.text
                  or m.text.lower() not in common_words()]
     found = _dedupe(found)
+    found += _models(document.text, found)
     found += _proper_names(doc, document.text, found)
     found, tickers = _listed_companies(found, document.text)
     masked += tickers
@@ -212,6 +215,19 @@ def _is_acronym(short: str, name: str) -> bool:
     return short.upper().rstrip(".") == initials.upper()
 
 
+def _models(text: str, found: list[Mention]) -> list[Mention]:
+    """Model names no other annotator found: candidate products ("model" mentions)."""
+    taken = [(m.start, m.end) for m in found]
+    out = []
+    for pattern in _rules().models:
+        for m in pattern.finditer(text):
+            start, end = m.span("name") if "name" in m.groupdict() else m.span()
+            if not any(s < end and start < e for s, e in taken):
+                out.append(Mention(start, end, text[start:end], "PRODUCT", "model"))
+                taken.append((start, end))
+    return out
+
+
 def _proper_names(doc: Doc, text: str, found: list[Mention]) -> list[Mention]:
     """Runs of proper nouns the NER left out: candidate companies ("proper" mentions).
 
@@ -255,7 +271,7 @@ def _name_like(tokens: list[Token]) -> bool:
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
     """Overlapping mentions: patterns for assets and the gazetteer beat the NER; longer wins."""
-    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2, "proper": 3}
+    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2, "model": 3, "proper": 3}
     ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in ordered:

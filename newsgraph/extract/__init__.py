@@ -396,6 +396,8 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
         status, from_cue = frame.status, False
     amounts: dict[str, Amount] = amounts_of(trigger, list(annotation.amounts),
                                             annotation.document.text)
+    if frame.fact_type == "SUPPLY" and "amount" not in amounts and "capacity" in amounts:
+        amounts["amount"] = amounts.pop("capacity")  # a supply deal's size is its volume
     if not policy.amount or (policy.amount_words and not policy.amount_words & {
             t.lower_ for t in trigger.sent}):
         amounts = {}

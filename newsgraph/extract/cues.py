@@ -171,9 +171,15 @@ def _is_weekday(timex: Timex) -> bool:
 
 
 def amounts_of(trigger: Span, amounts: list[AmountMention], text: str) -> dict[str, Amount]:
-    """Money (amount, valuation) and capacity stated in the trigger's sentence."""
+    """Money (amount, valuation) and capacity stated in the trigger's sentence.
+
+    Prices per unit ("$14 a share", "$83,900 each") are not a deal's amount, and a
+    conversion in brackets ("264 billion forints ($810 million)") repeats the
+    amount before it, which is the one the text states.
+    """
     sent = trigger.sent
-    inside = [a for a in amounts if sent.start_char <= a.start < sent.end_char]
+    inside = [a for a in amounts if sent.start_char <= a.start < sent.end_char
+              and not _per_unit(a, text) and not _conversion(a, text)]
     out: dict[str, Amount] = {}
     anchor = trigger.start_char
     for a in sorted(inside, key=lambda a: abs(a.start - anchor)):
@@ -184,3 +190,24 @@ def amounts_of(trigger: Span, amounts: list[AmountMention], text: str) -> dict[s
         elif a.kind == "quantity" and a.amount.unit in CAPACITY_UNITS:
             out.setdefault("capacity", a.amount)
     return out
+
+
+PER_UNIT = re.compile(r"^\s*(?:a|per|each|apiece|for each)\b\s*(?:share|unit|vehicle|car|"
+                      r"barrel|ounce|tonne|ton|kwh|kilowatt-hour|month|year)?", re.IGNORECASE)
+MIN_DEAL_VALUE = 100_000
+
+
+def _per_unit(amount: AmountMention, text: str) -> bool:
+    if amount.kind != "money":
+        return False
+    after = text[amount.end:amount.end + 20]
+    return bool(PER_UNIT.match(after)) or after.lstrip().startswith(("apiece", "each")) or (
+        amount.amount.value < MIN_DEAL_VALUE)
+
+
+def _conversion(amount: AmountMention, text: str) -> bool:
+    """Money in brackets right after other money: "(about $810 million)"."""
+    before = text[max(0, amount.start - 30):amount.start]
+    return amount.kind == "money" and bool(re.search(
+        r"\d[\d.,]*\s?(?:[a-zA-Z]+\s?){0,3}\(\s?(?:about|around|roughly|approximately|or|"
+        r"nearly|some|~)?\s?$", before))

@@ -14,6 +14,7 @@ from functools import cache
 
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import Document, Page
+from newsgraph.nlp.dates import find_timexes
 
 # A headline is short; an article line that long is a paragraph.
 MAX_HEADLINE_WORDS = 28
@@ -85,6 +86,22 @@ def _is_paragraph(line: str) -> bool:
     return not looks_like_headline(line) and len(line.split()) >= 8
 
 
+# "SEOUL, Aug. 29, 2025 (Yonhap) --": a place in capitals, a date, a credit or dash.
+DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{1,40},\s+"
+                      r"(?P<date>[A-Z][a-z]{2,8}\.?\s\d{1,2},?\s(?:19|20)\d\d)"
+                      r"\s*(?:\(|--|-|—|–|:)")
+
+
+def dateline_date(line: str) -> str | None:
+    """The publication date a dateline states, when it gives the year."""
+    match = DATELINE.match(line)
+    if match is None:
+        return None
+    timexes = find_timexes(match.group("date"))
+    value = timexes[0].value if timexes else ""
+    return value if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+
+
 def segment(page: Page) -> list[Document]:
     """The documents of a page: its article (if any) first, then its headlines."""
     lines = [line.strip() for line in page.text.split("\n")]
@@ -93,8 +110,9 @@ def segment(page: Page) -> list[Document]:
     docs: list[Document] = []
     if body:
         text = "\n".join(body)
+        published = page.published or dateline_date(body[0])
         docs.append(Document(Document.make_id(text), page.input, "article", text,
-                             title=page.title, published=page.published))
+                             title=page.title, published=published))
     for headline in headlines:
         docs.append(Document(Document.make_id(headline), page.input, "headline", headline,
                              published=page.published))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph.model import Document, Page
-from newsgraph.segment import is_boilerplate, looks_like_headline, segment
+from newsgraph.segment import dateline_date, is_boilerplate, looks_like_headline, segment
 
 SEED_PAGE = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "battery-jv-page.txt"
 
@@ -184,3 +184,20 @@ def test_seed_page() -> None:
     assert headlines == lines[-17:]  # the page's last 17 lines, in order
     assert not any(h in article for h in headlines)
     assert all(h == h.strip() for h in headlines)
+
+
+@pytest.mark.parametrize(("line", "date"), [
+    ("SEOUL, Aug. 29, 2025 (Yonhap) -- Hana Cells said on Friday", "2025-08-29"),
+    ("WASHINGTON, Dec 4, 2024 - The agency said", "2024-12-04"),
+    ("TOKYO, March 29 (Reuters) - A dateline without a year", None),
+    ("Shares rose on Dec 4, 2024 - a normal sentence", None),
+])
+def test_dateline_gives_the_publication_date(line: str, date: str | None) -> None:
+    assert dateline_date(line) == date
+
+
+def test_dateline_date_fills_a_missing_publication_date() -> None:
+    page = Page("wire.txt", "BERLIN, Feb. 3, 2025 (AP) - Volta Cells opened a plant in Saxony "
+                "that will employ hundreds of workers from next year onwards.")
+    article = segment(page)[0]
+    assert article.published == "2025-02-03"

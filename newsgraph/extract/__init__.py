@@ -437,7 +437,9 @@ def _merge(statements: list[_Statement]) -> list[Fact]:
         evidence = tuple(dict.fromkeys(e for s in group for e in s.fact.evidence))
         merged.append(replace(
             fact, attributes=attributes, evidence=evidence,
-            when=fact.when or next((s.fact.when for s in group if s.fact.when), None),
+            # A date belongs to the statement it comes with: only one of the same status.
+            when=fact.when or next((s.fact.when for s in group
+                                    if s.fact.when and s.fact.status == fact.status), None),
             amount=fact.amount or next((s.fact.amount for s in group if s.fact.amount), None),
             valuation=fact.valuation or next(
                 (s.fact.valuation for s in group if s.fact.valuation), None),

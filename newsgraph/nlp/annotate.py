@@ -233,34 +233,42 @@ def _proper_names(doc: Doc, text: str, found: list[Mention]) -> list[Mention]:
     They become entities only if a fact needs a company there (see `resolve`),
     so a missed name ("News Corp-owned HarperCollins") can still fill a role.
     """
-    rules = _rules()
-    taken = [(m.start, m.end) for m in found]
+    stop_names = _rules().stop_names
+    covered = _covered_tokens(doc, found)
     out = []
-    run: list[int] = []
+    run: list[Token] = []
     for token in [*doc, None]:
-        if token is not None and token.tag_ in ("NNP", "NNPS") and token.is_alpha is not None and (
-                token.text[:1].isupper()):
-            run.append(token.i)
+        if token is not None and token.tag_ in ("NNP", "NNPS") and token.text[:1].isupper():
+            run.append(token)
             continue
-        if run:
-            start, end = doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])
-            surface = text[start:end]
-            if _name_like([doc[i] for i in run]) and surface not in rules.stop_names and not any(
-                    s < end and start < e for s, e in taken):
-                out.append(Mention(start, end, surface, "ORG", "proper"))
-            run = []
+        # A run touching a known mention is part of that name ("Acme Holdings Inc").
+        if run and not any(t.i in covered for t in run):
+            start, end = run[0].idx, run[-1].idx + len(run[-1])
+            if _name_like(run) and text[start:end] not in stop_names:
+                out.append(Mention(start, end, text[start:end], "ORG", "proper"))
+        run = []
     return out
 
 
+def _covered_tokens(doc: Doc, mentions: list[Mention]) -> set[int]:
+    covered: set[int] = set()
+    for mention in mentions:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is not None:
+            covered.update(range(span.start, span.end))
+    return covered
+
+
 @cache
-def _calendar_words() -> frozenset[str]:
+def _not_name_words() -> frozenset[str]:
+    """Common words and calendar words: a run of only these is no name."""
     data = load_yaml("timex.yaml")
-    return frozenset(data["weekdays"]) | frozenset(data["months"])
+    return common_words() | frozenset(data["weekdays"]) | frozenset(data["months"])
 
 
 def _name_like(tokens: list[Token]) -> bool:
     """A run that reads as a name: not common words only, not a shouted headline, not a code."""
-    words = common_words() | _calendar_words()
+    words = _not_name_words()
     if all(t.lower_ in words for t in tokens) or len(tokens[0].text) < 3:
         return False
     if len(tokens) > 1 and all(t.is_upper for t in tokens):

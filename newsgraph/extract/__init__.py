@@ -231,17 +231,15 @@ def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: Senten
                    resolution: Resolution) -> bool:
     if _vetoed(frame, trigger) or not _governed(frame, trigger):
         return False
-    text = trigger.sent.text.lower()
-    words = {t.lower_ for t in trigger.sent}
     table = cues()
     types = {m.type for m in view.mentions}
     if frame.needs_noun and not is_noun and not any(
-            _has_phrase(text, n) for n in frame.nouns):
+            _has_phrase(view.lower, n) for n in frame.nouns):
         return False
     if frame.needs_plant and "FACILITY" not in types and not _plant_near(trigger):
         return False
     if frame.needs_item and not types & {"TECHNOLOGY", "PRODUCT"} and not (
-            words & table.item_words):
+            view.words & table.item_words):
         return False
     return not (frame.needs_direction and direction_of(trigger) is None)
 

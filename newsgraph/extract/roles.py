@@ -8,6 +8,7 @@ coordinations) the nearest entity on the expected side stands in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from spacy.tokens import Span, Token
 
@@ -48,6 +49,15 @@ class SentenceView:
     sources: frozenset[int] = frozenset()
     # The document's text (spaCy rebuilds `doc.text` on every access).
     text: str = ""
+
+    @cached_property
+    def lower(self) -> str:
+        """The sentence in lower case (computed once: triggers ask it often)."""
+        return self.sent.text.lower()
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(t.lower_ for t in self.sent)
 
     def fits(self, mention: Mentioned, types: list[str], strict: bool = False) -> bool:
         """Whether a mention can fill a role of these types; `strict` (for guesses by

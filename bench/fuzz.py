@@ -4,8 +4,9 @@
     .venv/bin/python bench/fuzz.py --inputs 600       # a quick run
     .venv/bin/python bench/fuzz.py --seed 7 --json    # another seed, numbers as JSON
 
-Each input is made by one generator (see GENERATORS) from a seeded
-`random.Random`, so a failure is replayed by seed and input number.
+Input number N of seed S is made by one generator (see WEIGHTS) from its own
+`random.Random(f"{S}:{N}")`, so a failure replays alone with `--seed S --only N`.
+The inputs are spread over one worker process per core.
 
 - Reader inputs are written to a file with a generated suffix (.txt, .html,
   .htm, .json, .jsonl, .md, .html.gz, .json.gz or none) and read with
@@ -16,18 +17,24 @@ Documented outcomes: `read_inputs` yields Pages and `InputError`s and raises
 nothing; `extract_page` returns Extractions and raises nothing; every
 entity mention and fact evidence span equals its document's text at its
 offsets. Anything else (an exception, a wrong type, a span off its text) is
-a failure: it is printed with the input's repr (cut to 2,000 characters; the
-whole input is written under --failures) and the run exits with status 1.
+a failure: it is printed with the input's repr (cut to 2,000 characters) and
+its traceback, and the run exits with status 1. A file that gives neither a
+Page nor an InputError is counted as "silent" (not an exception, but worth
+knowing).
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import functools
 import gzip
 import json
 import logging
+import multiprocessing
+import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -57,7 +64,8 @@ _SENTENCES = [
     "\u201cWe are not for sale,\u201d said Jane Smith, chief executive of Foo plc.",
 ]
 _SCRIPTS = ["Ελληνικά κείμενα", "Русский текст", "中文新闻报道", "日本語のニュース", "한국어 기사",
-            "עברית\u200f טקסט", "العربية نص", "हिन्दी समाचार", "emoji \U0001f4b0\U0001f680\U0001f1ec\U0001f1e7",
+            "עברית\u200f טקסט", "العربية نص", "हिन्दी समाचार",
+            "emoji \U0001f4b0\U0001f680\U0001f1ec\U0001f1e7",
             "e\u0301\u0301\u0301 zalgo\u0336\u0335", "zero\u200bwidth\u2060joiner\ufeff", "tab\tand\x0bvt\x0cff"]
 _TAGS = ["p", "div", "span", "article", "main", "section", "table", "tr", "td", "ul", "li", "h1",
          "h2", "a", "script", "style", "noscript", "iframe", "svg", "math", "template", "br", "img",
@@ -81,7 +89,8 @@ def _html_samples() -> list[str]:
     html = DATA / "article-extraction-benchmark" / "html"
     if not html.is_dir():
         return []
-    return [gzip.decompress(p.read_bytes()).decode("utf-8") for p in sorted(html.glob("*.html.gz"))[:30]]
+    paths = sorted(html.glob("*.html.gz"))[:30]
+    return [gzip.decompress(p.read_bytes()).decode("utf-8") for p in paths]
 
 
 @dataclass
@@ -108,7 +117,7 @@ def random_unicode(rng: random.Random, corpus: Corpus) -> str:
 def news_with_noise(rng: random.Random, corpus: Corpus) -> str:
     """Real sentences with noise spliced in: odd scripts, controls, digits, symbols."""
     parts: list[str] = []
-    for _ in range(rng.randrange(1, 12)):
+    for _ in range(rng.randrange(1, 8)):
         roll = rng.random()
         if roll < 0.55:
             parts.append(rng.choice(corpus.sentences))
@@ -125,19 +134,20 @@ def news_with_noise(rng: random.Random, corpus: Corpus) -> str:
 def long_line(rng: random.Random, corpus: Corpus) -> str:
     """One line of thousands of characters, no newline."""
     sentence = rng.choice(corpus.sentences)
-    return " ".join([sentence] * rng.randrange(20, 120))[: rng.randrange(2000, 12000)]
+    return " ".join([sentence] * rng.randrange(20, 120))[: rng.randrange(2000, 6000)]
 
 
 def many_newlines(rng: random.Random, corpus: Corpus) -> str:
     """Newlines, blank lines and whitespace-only lines between short pieces."""
-    pieces = [rng.choice(corpus.sentences + ["", " ", "\t", "\u00a0", "\u2028", "-", "*"])
+    pieces = [rng.choice([*corpus.sentences, "", " ", "\t", "\u00a0", "\u2028", "-", "*"])
               for _ in range(rng.randrange(1, 60))]
     return "".join(p + "\n" * rng.randrange(0, 40) for p in pieces)
 
 
 def huge_token(rng: random.Random, corpus: Corpus) -> str:
     """A single 'word' thousands of characters long, inside or beside real text."""
-    token = rng.choice(["a", "9", "$", "A1", "€", "-", ".", "ab.", "_", "\u4e2d"]) * rng.randrange(500, 8000)
+    token = rng.choice(["a", "9", "$", "A1", "€", "-", ".", "ab.", "_", "\u4e2d"])
+    token *= rng.randrange(500, 3000)
     sentence = rng.choice(corpus.sentences)
     return rng.choice([token, f"{sentence} {token} {sentence}", f"{token}{sentence}"])
 
@@ -145,7 +155,7 @@ def huge_token(rng: random.Random, corpus: Corpus) -> str:
 def repeated_entities(rng: random.Random, corpus: Corpus) -> str:
     """The same names, amounts and dates over and over: resolution and fact fan-out."""
     sentence = rng.choice(corpus.sentences)
-    return " ".join([sentence] * rng.randrange(10, 80))
+    return " ".join([sentence] * rng.randrange(5, 40))
 
 
 def headline_lists(rng: random.Random, corpus: Corpus) -> str:
@@ -162,9 +172,9 @@ def headline_lists(rng: random.Random, corpus: Corpus) -> str:
 TEXT_GENERATORS: dict[str, Callable[[random.Random, Corpus], str]] = {
     "random unicode": random_unicode,
     "news sentences with noise": news_with_noise,
-    "long lines (2-12k chars)": long_line,
+    "long lines (2-6k chars)": long_line,
     "many newlines": many_newlines,
-    "huge tokens (0.5-8k chars)": huge_token,
+    "huge tokens (0.5-3k chars)": huge_token,
     "repeated entities": repeated_entities,
     "headline lists and furniture": headline_lists,
 }
@@ -174,7 +184,14 @@ TEXT_GENERATORS: dict[str, Callable[[random.Random, Corpus], str]] = {
 
 
 def random_bytes(rng: random.Random, corpus: Corpus) -> tuple[str, bytes]:
-    data = rng.randbytes(rng.randrange(0, 3000))
+    """Any bytes, or bytes of a text-like alphabet (so that they pass the binary check)."""
+    size = rng.randrange(0, 3000)
+    if rng.random() < 0.5:
+        data = rng.randbytes(size)
+    else:
+        high = bytes(range(0x80, 0x100))[: rng.randrange(128)]
+        alphabet = bytes(range(0x20, 0x7F)) + b"\n\t\r" + high
+        data = bytes(rng.choice(alphabet) for _ in range(size))
     return rng.choice(["", ".txt", ".html", ".json", ".jsonl", ".md", ".htm"]), data
 
 
@@ -193,9 +210,9 @@ def _random_tag_soup(rng: random.Random, corpus: Corpus, depth: int = 0) -> str:
             attr = "".join(rng.choice("\"'<>=& x") for _ in range(rng.randrange(0, 40)))
             out.append(f"<{tag} class={attr}>")
         elif roll < 0.72:
-            out.append(rng.choice(["&amp;", "&#0;", "&#x110000;", "&#xD800;", "&bogus;", "&", "<!--",
-                                   "-->", "<![CDATA[", "]]>", "<?xml version='1.0'?>", "<!DOCTYPE",
-                                   "\x00", "\ufffd"]))
+            out.append(rng.choice(["&amp;", "&#0;", "&#x110000;", "&#xD800;", "&bogus;", "&",
+                                   "<!--", "-->", "<![CDATA[", "]]>", "<?xml version='1.0'?>",
+                                   "<!DOCTYPE", "\x00", "\ufffd"]))
         elif depth < 6:
             out.append(f"<{tag}>{_random_tag_soup(rng, corpus, depth + 1)}</{tag}>")
     return "".join(out)
@@ -217,9 +234,10 @@ def broken_html(rng: random.Random, corpus: Corpus) -> tuple[str, bytes]:
     elif roll < 0.9:
         tag = rng.choice(["div", "span", "b", "table", "li", "p"])
         depth = rng.randrange(100, 3000)
-        html = f"<html><body>{f'<{tag}>' * depth}{rng.choice(corpus.sentences)}{f'</{tag}>' * rng.randrange(depth)}"
+        closed = f"</{tag}>" * rng.randrange(depth)
+        html = f"<html><body>{f'<{tag}>' * depth}{rng.choice(corpus.sentences)}{closed}"
     else:
-        html = (f"<html><head><meta charset={rng.choice(_ENCODINGS + ['bogus', '', 'utf-32be'])}>"
+        html = (f"<html><head><meta charset={rng.choice([*_ENCODINGS, 'bogus', '', 'utf-32be'])}>"
                 f"<script>{'x' * rng.randrange(5000)}</script></head><body><p>"
                 f"{rng.choice(corpus.sentences)}</p></body></html>")
     if rng.random() < 0.2:  # a few random bytes flipped
@@ -233,8 +251,9 @@ def broken_html(rng: random.Random, corpus: Corpus) -> tuple[str, bytes]:
 
 def _record(rng: random.Random, corpus: Corpus) -> Any:
     """A news-please record with fields missing, mistyped or strange."""
-    values: list[Any] = [None, 0, -1.5, 1e308, True, [], {}, "", " ", "\n", rng.choice(corpus.sentences),
-                         news_with_noise(rng, corpus), ["a", "b"], {"nested": "x"},
+    values: list[Any] = [None, 0, -1.5, 1e308, True, [], {}, "", " ", "\n",
+                         rng.choice(corpus.sentences), news_with_noise(rng, corpus),
+                         ["a", "b"], {"nested": "x"},
                          "2024-13-45", "2024-02-29T25:61:00+99:00", "9999-12-31", "0000-00-00"]
     record: dict[str, Any] = {}
     for key in ["maintext", "text", "description", "title", "url", "date_publish", "extra"]:
@@ -271,9 +290,10 @@ def malformed_json(rng: random.Random, corpus: Corpus) -> tuple[str, bytes]:
 
 def odd_encoding(rng: random.Random, corpus: Corpus) -> tuple[str, bytes]:
     """Text or HTML encoded in many charsets, with or without a BOM or a (lying) meta tag."""
-    text = news_with_noise(rng, corpus) if rng.random() < 0.5 else rng.choice(corpus.sentences + _SCRIPTS)
+    text = (news_with_noise(rng, corpus) if rng.random() < 0.5
+            else rng.choice([*corpus.sentences, *_SCRIPTS]))
     if rng.random() < 0.4:
-        declared = rng.choice(_ENCODINGS + ["bogus"])
+        declared = rng.choice([*_ENCODINGS, "bogus"])
         text = f"<html><head><meta charset=\"{declared}\"></head><body><p>{text}</p></body></html>"
     encoding = rng.choice(_ENCODINGS)
     data = text.encode(encoding, errors="replace")
@@ -322,16 +342,28 @@ class Tally:
     inputs: int = 0
     pages: int = 0
     input_errors: Counter[str] = field(default_factory=Counter)  # by reason (numbers folded)
+    silent: int = 0  # files that gave neither a Page nor an InputError
     documents: int = 0
     facts: int = 0
     slowest: float = 0.0
     seconds: float = 0.0
 
+    def merge(self, other: Tally) -> None:
+        self.inputs += other.inputs
+        self.pages += other.pages
+        self.input_errors.update(other.input_errors)
+        self.silent += other.silent
+        self.documents += other.documents
+        self.facts += other.facts
+        self.slowest = max(self.slowest, other.slowest)
+        self.seconds += other.seconds
+
     def to_json(self) -> dict[str, Any]:
         return {"inputs": self.inputs, "pages": self.pages, "documents": self.documents,
                 "facts": self.facts, "input_errors": sum(self.input_errors.values()),
                 "input_error_reasons": dict(self.input_errors.most_common()),
-                "slowest_input_s": round(self.slowest, 3), "seconds": round(self.seconds, 1)}
+                "silent_files": self.silent, "slowest_input_s": round(self.slowest, 3),
+                "seconds": round(self.seconds, 1)}
 
 
 @dataclass
@@ -347,14 +379,16 @@ class Undocumented(Exception):
 
 
 def check_extractions(extractions: Any) -> list[Extraction]:
-    if not isinstance(extractions, list) or not all(isinstance(e, Extraction) for e in extractions):
-        raise Undocumented(f"extract_page returned {type(extractions).__name__}, not list[Extraction]")
+    if not isinstance(extractions, list) or not all(isinstance(e, Extraction)
+                                                    for e in extractions):
+        raise Undocumented(f"extract_page returned {type(extractions).__name__}")
     for extraction in extractions:
         text = extraction.doc.text
         spans = [*(m for e in extraction.entities for m in e.mentions),
                  *(s for f in extraction.facts for s in f.evidence)]
         for span in spans:
-            if not 0 <= span.start <= span.end <= len(text) or text[span.start:span.end] != span.text:
+            if not (0 <= span.start <= span.end <= len(text)
+                    and text[span.start:span.end] == span.text):
                 raise Undocumented(f"span {span!r} is not the text at its offsets "
                                    f"({text[span.start:span.end]!r})")
     return extractions
@@ -362,13 +396,13 @@ def check_extractions(extractions: Any) -> list[Extraction]:
 
 def _fold(reason: str) -> str:
     """'malformed JSON at line 3: Expecting value' -> 'malformed JSON at line N: ...'."""
-    return "".join("N" if c.isdigit() else c for c in reason).replace("NN", "N")
+    return re.sub(r"\d+", "N", reason)
 
 
 def run_reader(path: Path, tally: Tally) -> None:
     results = list(read_inputs([str(path)]))
-    if not results:
-        raise Undocumented("read_inputs gave nothing for one file")
+    if not results:  # e.g. a JSON file holding `[]`: nothing read, nothing reported
+        tally.silent += 1
     for result in results:
         if isinstance(result, InputError):
             tally.input_errors[_fold(result.reason)] += 1
@@ -387,77 +421,110 @@ def run_extractor(page: Page, tally: Tally) -> None:
     tally.facts += sum(len(e.facts) for e in extractions)
 
 
-def fuzz(total: int, seed: int, failures_dir: Path | None) -> tuple[dict[str, Tally], list[Failure]]:
-    corpus = Corpus()
-    rng = random.Random(seed)
+_corpus: Corpus | None = None
+_folder: str = ""
+
+
+def _start_worker(folder: str) -> None:
+    global _corpus, _folder
+    logging.disable(logging.WARNING)  # the reader logs every page trafilatura trips on
+    _corpus, _folder = Corpus(), folder
+
+
+def generator_of(seed: int, number: int) -> tuple[str, random.Random]:
+    """Input `number` of a run: its own generator and random stream, so it replays alone."""
+    rng = random.Random(f"{seed}:{number}")
     names = list(WEIGHTS)
-    plan = rng.choices(names, weights=[WEIGHTS[n] for n in names], k=total)
+    return rng.choices(names, weights=[WEIGHTS[n] for n in names])[0], rng
+
+
+def run_one(seed: int, number: int) -> tuple[str, Tally, Failure | None]:
+    """Make input `number` and run it; an exception is a Failure, not a crash of the run."""
+    assert _corpus is not None
+    name, rng = generator_of(seed, number)
+    tally = Tally(inputs=1)
+    sample: Any = None
+    started = time.perf_counter()
+    failure = None
+    try:
+        if name in FILE_GENERATORS:
+            suffix, data = FILE_GENERATORS[name](rng, _corpus)
+            sample = (suffix, data)
+            path = Path(_folder) / f"seed{seed}-input{number}{suffix}"
+            path.write_bytes(data)
+            try:
+                run_reader(path, tally)
+            finally:
+                path.unlink()
+        else:
+            sample = TEXT_GENERATORS[name](rng, _corpus)
+            run_extractor(Page(input=f"fuzz-{number}", text=sample), tally)
+    except Exception:
+        failure = Failure(name, number, sample, traceback.format_exc())
+    tally.seconds = tally.slowest = time.perf_counter() - started
+    return name, tally, failure
+
+
+def fuzz(numbers: list[int], seed: int, workers: int) -> tuple[dict[str, Tally], list[Failure]]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     failures: list[Failure] = []
     with tempfile.TemporaryDirectory(prefix="newsgraph-fuzz-") as folder:
-        for number, name in enumerate(plan):
-            tally = tallies[name]
-            tally.inputs += 1
-            sample: Any = None
-            started = time.perf_counter()
-            try:
-                if name in FILE_GENERATORS:
-                    suffix, data = FILE_GENERATORS[name](rng, corpus)
-                    sample = (suffix, data)
-                    path = Path(folder) / f"input{number}{suffix}"
-                    path.write_bytes(data)
-                    try:
-                        run_reader(path, tally)
-                    finally:
-                        path.unlink()
-                else:
-                    text = TEXT_GENERATORS[name](rng, corpus)
-                    sample = text
-                    run_extractor(Page(input=f"fuzz-{number}", text=text), tally)
-            except Exception:
-                failures.append(Failure(name, number, sample, traceback.format_exc()))
-                if failures_dir is not None:
-                    failures_dir.mkdir(parents=True, exist_ok=True)
-                    raw = sample[1] if isinstance(sample, tuple) else str(sample).encode("utf-8")
-                    (failures_dir / f"seed{seed}-input{number}.bin").write_bytes(raw)
-            elapsed = time.perf_counter() - started
-            tally.seconds += elapsed
-            tally.slowest = max(tally.slowest, elapsed)
-    return dict(tallies), failures
+        if workers == 1:
+            _start_worker(folder)
+            results = (run_one(seed, n) for n in numbers)
+            for name, tally, failure in results:
+                tallies[name].merge(tally)
+                failures += [failure] if failure else []
+        else:
+            with multiprocessing.Pool(workers, _start_worker, (folder,)) as pool:
+                for name, tally, failure in pool.imap_unordered(
+                        functools.partial(run_one, seed), numbers, chunksize=20):
+                    tallies[name].merge(tally)
+                    failures += [failure] if failure else []
+    return dict(tallies), sorted(failures, key=lambda f: f.number)
+
+
+def _print_table(tallies: dict[str, Tally]) -> None:
+    print("| generator | inputs | pages | input errors | silent files | documents | facts "
+          "| slowest (s) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, t in sorted(tallies.items()):
+        print(f"| {name} | {t.inputs:,} | {t.pages:,} | {sum(t.input_errors.values()):,} | "
+              f"{t.silent} | {t.documents:,} | {t.facts:,} | {t.slowest:.2f} |")
+    reasons: Counter[str] = Counter()
+    for t in tallies.values():
+        reasons.update(t.input_errors)
+    print("\nInputError reasons:")
+    for reason, count in reasons.most_common():
+        print(f"  {count:6,}  {reason}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--inputs", type=int, default=12_000, help="how many inputs (default 12,000)")
+    parser.add_argument("--inputs", type=int, default=12_000, help="how many (default 12,000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only", type=int, default=None, help="replay input number N only")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
-    parser.add_argument("--failures", type=Path, default=None,
-                        help="write each failing input to this folder")
     args = parser.parse_args(argv)
-    logging.disable(logging.WARNING)  # the reader logs every page trafilatura trips on
+    numbers = [args.only] if args.only is not None else list(range(args.inputs))
     started = time.perf_counter()
-    tallies, failures = fuzz(args.inputs, args.seed, args.failures)
+    tallies, failures = fuzz(numbers, args.seed, min(args.workers, len(numbers)))
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps({"seed": args.seed, "inputs": args.inputs, "seconds": round(seconds, 1),
-                          "failures": len(failures),
+        print(json.dumps({"seed": args.seed, "inputs": len(numbers), "seconds": round(seconds, 1),
+                          "workers": args.workers, "failures": len(failures),
                           "generators": {n: t.to_json() for n, t in sorted(tallies.items())}},
                          indent=2))
     else:
-        print(f"seed {args.seed}: {args.inputs} inputs in {seconds:.0f} s, {len(failures)} failures\n")
-        print("| generator | inputs | pages | input errors | documents | facts | slowest (s) |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
-        for name, t in sorted(tallies.items()):
-            print(f"| {name} | {t.inputs} | {t.pages} | {sum(t.input_errors.values())} | "
-                  f"{t.documents} | {t.facts} | {t.slowest:.2f} |")
-        reasons: Counter[str] = sum((t.input_errors for t in tallies.values()), Counter())
-        print("\nInputError reasons:")
-        for reason, count in reasons.most_common():
-            print(f"  {count:6}  {reason}")
+        print(f"seed {args.seed}: {len(numbers):,} inputs in {seconds:.0f} s "
+              f"({args.workers} workers), {len(failures)} failures\n")
+        _print_table(tallies)
     for failure in failures:
         shown = repr(failure.input)
         shown = shown if len(shown) <= MAX_REPR else shown[:MAX_REPR] + f"... ({len(shown)} chars)"
-        print(f"\nFAILURE {failure.generator} #{failure.number} (seed {args.seed})\n"
+        print(f"\nFAILURE {failure.generator}: input {failure.number} of seed {args.seed} "
+              f"(replay: bench/fuzz.py --seed {args.seed} --only {failure.number})\n"
               f"input: {shown}\n{failure.problem}", file=sys.stderr)
     return 1 if failures else 0
 

@@ -179,15 +179,19 @@ def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
         list[Mentioned], bool]:
     """The nearest clause subject up the path that names an entity of the right type."""
     for depth, node in enumerate(path):
+        found = []
+        passive = False
+        # Every subject of the clause: a broken parse may split "A and B" into two.
         for child in node.children:
             if child.dep_ not in SUBJECT_DEPS:
                 continue
             if child.tag_ in ("WDT", "WP") and node.dep_ == "relcl":
                 child = node.head
-            found = view.within(_core(child), types) or view.within(
+            found += view.within(_core(child), types) or view.within(
                 {t.i for t in child.subtree}, types)
-            if found:
-                return found, child.dep_ == "nsubjpass" and depth <= 1
+            passive = passive or child.dep_ == "nsubjpass"
+        if found:
+            return found, passive and depth <= 1
         if node.dep_ in ("acl", "relcl") and is_noun(node.head):
             found = view.within(_core(node.head) - {t.i for t in node.subtree}, types)
             if found:

@@ -66,7 +66,8 @@ _SENTENCES = [
 _SCRIPTS = ["Ελληνικά κείμενα", "Русский текст", "中文新闻报道", "日本語のニュース", "한국어 기사",
             "עברית\u200f טקסט", "العربية نص", "हिन्दी समाचार",
             "emoji \U0001f4b0\U0001f680\U0001f1ec\U0001f1e7",
-            "e\u0301\u0301\u0301 zalgo\u0336\u0335", "zero\u200bwidth\u2060joiner\ufeff", "tab\tand\x0bvt\x0cff"]
+            "e\u0301\u0301\u0301 zalgo\u0336\u0335", "zero\u200bwidth\u2060joiner\ufeff",
+            "tab\tand\x0bvt\x0cff"]
 _TAGS = ["p", "div", "span", "article", "main", "section", "table", "tr", "td", "ul", "li", "h1",
          "h2", "a", "script", "style", "noscript", "iframe", "svg", "math", "template", "br", "img",
          "meta", "title", "head", "body", "html", "form", "textarea", "pre", "code", "blockquote"]
@@ -346,6 +347,7 @@ class Tally:
     documents: int = 0
     facts: int = 0
     slowest: float = 0.0
+    slowest_input: int = -1  # its number, for --only
     seconds: float = 0.0
 
     def merge(self, other: Tally) -> None:
@@ -355,7 +357,8 @@ class Tally:
         self.silent += other.silent
         self.documents += other.documents
         self.facts += other.facts
-        self.slowest = max(self.slowest, other.slowest)
+        if other.slowest > self.slowest:
+            self.slowest, self.slowest_input = other.slowest, other.slowest_input
         self.seconds += other.seconds
 
     def to_json(self) -> dict[str, Any]:
@@ -363,6 +366,7 @@ class Tally:
                 "facts": self.facts, "input_errors": sum(self.input_errors.values()),
                 "input_error_reasons": dict(self.input_errors.most_common()),
                 "silent_files": self.silent, "slowest_input_s": round(self.slowest, 3),
+                "slowest_input": self.slowest_input,
                 "seconds": round(self.seconds, 1)}
 
 
@@ -442,7 +446,7 @@ def run_one(seed: int, number: int) -> tuple[str, Tally, Failure | None]:
     """Make input `number` and run it; an exception is a Failure, not a crash of the run."""
     assert _corpus is not None
     name, rng = generator_of(seed, number)
-    tally = Tally(inputs=1)
+    tally = Tally(inputs=1, slowest_input=number)
     sample: Any = None
     started = time.perf_counter()
     failure = None
@@ -486,11 +490,11 @@ def fuzz(numbers: list[int], seed: int, workers: int) -> tuple[dict[str, Tally],
 
 def _print_table(tallies: dict[str, Tally]) -> None:
     print("| generator | inputs | pages | input errors | silent files | documents | facts "
-          "| slowest (s) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| slowest (s) | slowest input |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, t in sorted(tallies.items()):
         print(f"| {name} | {t.inputs:,} | {t.pages:,} | {sum(t.input_errors.values()):,} | "
-              f"{t.silent} | {t.documents:,} | {t.facts:,} | {t.slowest:.2f} |")
+              f"{t.silent} | {t.documents:,} | {t.facts:,} | {t.slowest:.2f} | {t.slowest_input} |")
     reasons: Counter[str] = Counter()
     for t in tallies.values():
         reasons.update(t.input_errors)

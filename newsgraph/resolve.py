@@ -193,9 +193,18 @@ def _metonymy(mention: Mention, annotation: Annotation) -> Mention:
     return mention
 
 
+def _administrations(annotation: Annotation) -> list[Mention]:
+    """ "the Trump administration" is the government of the United States."""
+    leaders = load_yaml("resolve.yaml")["administrations"]
+    pattern = re.compile(rf"\b(?P<leader>{'|'.join(map(re.escape, leaders))})\s[Aa]dministration\b")
+    return [Mention(m.start(), m.end(), m.group(), "ORG", "government",
+                    f"Government of {leaders[m.group('leader')]}")
+            for m in pattern.finditer(annotation.document.text)]
+
+
 def _governments(annotation: Annotation) -> list[Mention]:
     gaz = gazetteer()
-    found = []
+    found = _administrations(annotation)
     for m in _lexicon().government.finditer(annotation.document.text):
         place = (gaz.country_of_demonym(m.group("dem")) if m.group("dem")
                  else gaz.place(m.group("place")))

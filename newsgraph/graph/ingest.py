@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsgraph.errors import InputError
-from newsgraph.graph.merge import resolve_entities
+from newsgraph.graph.merge import fact_key, resolve_entities
 from newsgraph.graph.store import DocumentRow, GraphStore, NewStatement
 from newsgraph.model import (
     AMOUNT_FIELDS,
@@ -141,8 +141,7 @@ def _store_fact(store: GraphStore, fact: Fact, graph_id: Mapping[str, int], doc_
     roles = _core_roles(fact, graph_id)
     if roles is None:
         return  # a role points at no entity of the document: nothing to anchor the fact
-    key = fact.type + "|" + "|".join(
-        f"{role}={','.join(map(str, ids))}" for role, ids in roles.items())
+    key = fact_key(fact.type, roles)
     fact_id = store.fact_for_key(key)
     if fact_id is None:
         fact_id = store.add_fact(fact.type, key, roles)

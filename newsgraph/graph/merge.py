@@ -17,7 +17,7 @@ Every step requires the same entity type.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -44,6 +44,12 @@ class Resolution:
     entity_id: int
     rule: str  # new, manual, exact, acronym, fuzzy
     created: bool
+
+
+def fact_key(type_: str, roles: Mapping[str, tuple[int, ...]]) -> str:
+    """What identifies a graph fact: its type and core-role entity ids, roles in order."""
+    return type_ + "|" + "|".join(f"{role}={','.join(map(str, ids))}"
+                                  for role, ids in roles.items())
 
 
 def aliases_of(entity: Entity) -> list[str]:

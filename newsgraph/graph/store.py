@@ -151,6 +151,22 @@ class GraphStore(Protocol):
     def facts_by_id(self, ids: Iterable[int]) -> list[FactRow]: ...
     def facts_reported_since(self, day: str) -> list[int]: ...
     def counts(self) -> dict[str, int]: ...
+    # whole-graph reads (exports)
+    def all_entities(self) -> Iterator[EntityRow]: ...
+    def all_fact_ids(self) -> Iterator[int]: ...
+    # manual corrections: re-linking the stored graph
+    def entity_document_names(self, entity_id: int) -> list[tuple[str, str]]: ...
+    def move_entity_links(self, old: int, new: int, alias_keys: Sequence[str] | None = None,
+                          document_ids: Sequence[str] | None = None) -> None: ...
+    def delete_entity(self, entity_id: int) -> None: ...
+    def set_fact_roles(self, fact_id: int, core_key: str,
+                       roles: Mapping[str, tuple[int, ...]]) -> None: ...
+    def move_statements(self, old_fact: int, new_fact: int,
+                        document_ids: Sequence[str] | None = None) -> None: ...
+    def delete_fact_if_unreported(self, fact_id: int) -> bool: ...
+    def statements_mentioning(self, entity_id: int) -> list[tuple[int, str, str]]: ...
+    def set_statement_attributes(self, statement_id: int, attributes: Mapping[str, Any]) -> None: ...
+    def forget_manual(self, alias_key: str, entity_id: int | None = None) -> None: ...
 
 
 SCHEMA = """
@@ -526,6 +542,116 @@ class SQLiteStore:
             "statements": "SELECT COUNT(*) FROM statements",
         }
         return {name: int(self.conn.execute(sql).fetchone()[0]) for name, sql in queries.items()}
+
+
+    # --- whole-graph reads ------------------------------------------------
+
+    def all_entities(self) -> Iterator[EntityRow]:
+        """Every entity by id, read in pages so a large graph is never held at once."""
+        last = 0
+        while True:
+            rows = self.conn.execute("SELECT * FROM entities WHERE id > ? ORDER BY id LIMIT 5000",
+                                     (last,)).fetchall()
+            if not rows:
+                return
+            yield from (_entity(row) for row in rows)
+            last = int(rows[-1]["id"])
+
+    def all_fact_ids(self) -> Iterator[int]:
+        last = 0
+        while True:
+            rows = self.conn.execute("SELECT id FROM facts WHERE id > ? ORDER BY id LIMIT 5000",
+                                     (last,)).fetchall()
+            if not rows:
+                return
+            yield from (int(row["id"]) for row in rows)
+            last = int(rows[-1]["id"])
+
+    # --- manual corrections ---------------------------------------------
+
+    def entity_document_names(self, entity_id: int) -> list[tuple[str, str]]:
+        """(document id, the name that document used) for every document naming the entity."""
+        rows = self.conn.execute("SELECT document_id, name FROM document_entities "
+                                 "WHERE entity_id = ? ORDER BY document_id", (entity_id,))
+        return [(row["document_id"], row["name"]) for row in rows]
+
+    def move_entity_links(self, old: int, new: int, alias_keys: Sequence[str] | None = None,
+                          document_ids: Sequence[str] | None = None) -> None:
+        """Aliases (all, or those with `alias_keys`) and document links (all, or those of
+        `document_ids`) of entity `old` become entity `new`'s."""
+        self._move("entity_aliases", "key", old, new, alias_keys)
+        self._move("document_entities", "document_id", old, new, document_ids)
+
+    def _move(self, table: str, column: str, old: int, new: int,
+              only: Sequence[str] | None) -> None:
+        where, params = "entity_id = ?", [old]
+        if only is not None:
+            if not only:
+                return
+            where += f" AND {column} IN ({','.join('?' * len(only))})"
+            params += list(only)
+        # OR IGNORE: a row `new` already has stays once; the leftover of `old` is dropped.
+        self.conn.execute(f"UPDATE OR IGNORE {table} SET entity_id = ? WHERE {where}",
+                          [new, *params])
+        self.conn.execute(f"DELETE FROM {table} WHERE {where}", params)
+
+    def delete_entity(self, entity_id: int) -> None:
+        self.conn.execute("DELETE FROM entity_aliases WHERE entity_id = ?", (entity_id,))
+        self.conn.execute("DELETE FROM document_entities WHERE entity_id = ?", (entity_id,))
+        self.conn.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
+
+    def set_fact_roles(self, fact_id: int, core_key: str,
+                       roles: Mapping[str, tuple[int, ...]]) -> None:
+        self.conn.execute("UPDATE facts SET core_key = ? WHERE id = ?", (core_key, fact_id))
+        self.conn.execute("DELETE FROM fact_roles WHERE fact_id = ?", (fact_id,))
+        self.conn.executemany(
+            "INSERT INTO fact_roles(fact_id, role, position, entity_id) VALUES (?, ?, ?, ?)",
+            [(fact_id, role, i, entity) for role, ids in roles.items()
+             for i, entity in enumerate(ids)])
+
+    def move_statements(self, old_fact: int, new_fact: int,
+                        document_ids: Sequence[str] | None = None) -> None:
+        """Statements of `old_fact` (all, or those of `document_ids`) become `new_fact`'s; a
+        document that reported both keeps the statement `new_fact` already had."""
+        self._move_statements(old_fact, new_fact, document_ids)
+
+    def _move_statements(self, old: int, new: int, only: Sequence[str] | None) -> None:
+        for chunk in [None] if only is None else _chunks(list(only)):
+            where, params = "fact_id = ?", [old]
+            if chunk is not None:
+                where += f" AND document_id IN ({','.join('?' * len(chunk))})"
+                params += chunk
+            self.conn.execute(f"UPDATE OR IGNORE statements SET fact_id = ? WHERE {where}",
+                              [new, *params])
+            self.conn.execute(f"DELETE FROM statements WHERE {where}", params)
+
+    def delete_fact_if_unreported(self, fact_id: int) -> bool:
+        if self.conn.execute("SELECT 1 FROM statements WHERE fact_id = ? LIMIT 1",
+                             (fact_id,)).fetchone() is not None:
+            return False
+        self.conn.execute("DELETE FROM fact_roles WHERE fact_id = ?", (fact_id,))
+        self.conn.execute("DELETE FROM facts WHERE id = ?", (fact_id,))
+        return True
+
+    def statements_mentioning(self, entity_id: int) -> list[tuple[int, str, str]]:
+        """(id, document id, attributes JSON) of statements whose attributes may name the
+        entity. A scan, but only manual corrections need it."""
+        rows = self.conn.execute(
+            "SELECT id, document_id, attributes FROM statements WHERE attributes LIKE ?",
+            (f'%"entity": {int(entity_id)}}}%',))
+        return [(int(row["id"]), row["document_id"], row["attributes"]) for row in rows]
+
+    def set_statement_attributes(self, statement_id: int, attributes: Mapping[str, Any]) -> None:
+        self.conn.execute("UPDATE statements SET attributes = ? WHERE id = ?",
+                          (json.dumps(attributes, ensure_ascii=False), statement_id))
+
+    def forget_manual(self, alias_key: str, entity_id: int | None = None) -> None:
+        """Drop the recorded merge of `alias_key`, or its split from `entity_id`."""
+        if entity_id is None:
+            self.conn.execute("DELETE FROM manual_merges WHERE alias_key = ?", (alias_key,))
+        else:
+            self.conn.execute("DELETE FROM manual_splits WHERE alias_key = ? AND entity_id = ?",
+                              (alias_key, entity_id))
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:

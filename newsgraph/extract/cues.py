@@ -79,6 +79,8 @@ def clause_tokens(trigger: Span) -> list[Token]:
                         out.extend(c for c in grandchild.children if c.dep_ == "amod")
         if node.head.i == node.i or not sent.start <= node.head.i < sent.end:
             break
+        if node.dep_ == "conj" and is_verb(node):
+            break  # a coordinated clause states something else ("planned X and needed Y")
         node = node.head
     return out
 

@@ -39,6 +39,7 @@ class _Rules:
     tickers: tuple[re.Pattern[str], ...]
     assets: tuple[re.Pattern[str], ...]
     models: tuple[re.Pattern[str], ...]
+    corporate_words: frozenset[str]
 
 
 @cache
@@ -50,7 +51,8 @@ def _rules() -> _Rules:
                   tuple(re.compile(p, re.IGNORECASE) for p in credits),
                   tuple(re.compile(p) for p in data["tickers"]),
                   tuple(re.compile(p) for p in data["asset_patterns"]),
-                  tuple(re.compile(p) for p in data["model_patterns"]))
+                  tuple(re.compile(p) for p in data["model_patterns"]),
+                  frozenset(data["corporate_words"]))
 
 
 def annotate(document: Document) -> Annotation:
@@ -72,10 +74,11 @@ def annotate(document: Document) -> Annotation:
     found = _dedupe(found + _models(document.text, found))
     found += _proper_names(doc, document.text, found)
     found, tickers = _listed_companies(found, document.text)
-    masked += tickers
+    amounts = tuple(find_amounts(document.text))
+    # Tickers and money ("EUR500m", "Rs 885") are never names.
+    masked += tickers + [(a.start, a.end) for a in amounts if a.kind == "money"]
     mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
-    return Annotation(document, doc, tuple(_dedupe(mentions)),
-                      tuple(find_amounts(document.text)), timexes)
+    return Annotation(document, doc, tuple(_dedupe(mentions)), amounts, timexes)
 
 
 def _recase_title_lines(text: str) -> str:
@@ -113,6 +116,8 @@ def _mentions(doc: Doc, original: str) -> list[Mention]:
         kind = rules.ner_types.get(ent.label_)
         if kind == "PLACE" and _unknown_place_is_org(ent):
             kind = "ORG"
+        if kind == "PERSON" and rules.corporate_words & set(surface.replace(".", "").split()):
+            kind = "ORG"  # "Insud Pharma": a company the NER took for a person
         if kind is None or surface in rules.stop_names or not any(c.isalpha() for c in surface):
             continue
         entry = gaz.lookup(surface)

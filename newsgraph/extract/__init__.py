@@ -27,7 +27,7 @@ from newsgraph.extract.cues import (
     when_of,
 )
 from newsgraph.extract.frames import Frame, frames
-from newsgraph.extract.links import linked
+from newsgraph.extract.links import linked, namesake_units
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
@@ -82,8 +82,9 @@ def extract(resolution: Resolution) -> Extracted:
         for args, attributes in _instances(frame, roles, resolution):
             statements.append(_statement(frame, trigger, args, attributes, resolution,
                                          len(statements)))
+    names = {e.id: e.name for e in resolution.entities if e.type == "ORG"}
     for view in views.values():
-        for frame, trigger, roles in linked(view):
+        for frame, trigger, roles in [*linked(view), *namesake_units(view, names)]:
             for args, attributes in _instances(frame, roles, resolution):
                 statements.append(_statement(frame, trigger, args, attributes, resolution,
                                              len(statements)))
@@ -403,7 +404,9 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
     text = annotation.document.text[sent.start_char:sent.end_char].rstrip()
     evidence = (Span(sent.start_char, sent.start_char + len(text), text),)
     for_product = attributes.pop("for_product", ())
-    certainty = certainty_of(trigger)
+    # An apposition ("X, a unit of Y") presupposes its fact: the sentence's hedges
+    # are about something else.
+    certainty = "confirmed" if frame.index < 0 else certainty_of(trigger)
     if certainty == "speculative" and status == "completed" and not from_cue:
         status = "planned"  # what is only expected has not happened yet
     fact = Fact(type=frame.fact_type, args=args, status=status,

@@ -75,3 +75,40 @@ def _trigger(view: SentenceView, left: Mentioned, right: Mentioned) -> SpacySpan
     start = min(left.last + 1, right.first)
     end = max(start + 1, right.first)
     return doc[start:end] if end <= view.sent.end else None
+
+
+UNIT_APPOSITION = re.compile(
+    r",\s(?:the|a|an|its)\s(?:[\w-]+\s){0,3}(?:subsidiary|unit|arm|affiliate|division)\b"
+    r"(?!\s+of\b)", re.IGNORECASE)
+
+
+def namesake_units(view: SentenceView, names: dict[str, str]) -> list[tuple[Frame, SpacySpan,
+                                                                               Roles]]:
+    """ "Renault Korea Motors, the South Korean subsidiary": its parent is the namesake.
+
+    The parent of a unit named after it is the company whose name begins the
+    unit's name ("Renault" for "Renault Korea Motors"), when the text names both.
+    """
+    ownership = next(link.frame for link in links() if link.frame.fact_type == "OWNERSHIP")
+    found = []
+    for mention in view.mentions:
+        match = UNIT_APPOSITION.match(view.text, mention.end)
+        if match is None or mention.type != "ORG":
+            continue
+        name = names[mention.eid]
+        parents = {eid for eid, other in names.items() if eid != mention.eid
+                   and name.startswith(other + " ")}
+        parent = next((m for m in view.mentions if m.eid in parents), None) or _elsewhere(
+            parents, mention)
+        trigger = view.sent.doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if parent is not None and trigger is not None:
+            found.append((ownership, trigger, {"parent": [parent], "subsidiary": [mention]}))
+    return found
+
+
+def _elsewhere(parents: set[str], mention: Mentioned) -> Mentioned | None:
+    """The namesake parent when it is named in another sentence of the document."""
+    if len(parents) != 1:
+        return None
+    return Mentioned(next(iter(parents)), "ORG", mention.start, mention.end, mention.root,
+                     mention.first, mention.last)

@@ -177,6 +177,11 @@ def _sources(sent: SpacySpan) -> frozenset[int]:
     content = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
     if root.lower_ in _reporting_verbs() and content and all(c.i < root.i for c in content):
         out |= {t.i for c in root.children if c.dep_ == "nsubj" for t in c.subtree}
+    # "..., Kallanish reports.": whatever the parse made of it, the tail names a source.
+    words = [t for t in sent if not (t.is_punct or t.is_space) or t.text == ","]
+    commas = [i for i, t in enumerate(words) if t.text == ","]
+    if commas and len(words) - commas[-1] <= 6 and words[-1].lower_ in _reporting_verbs():
+        out |= {t.i for t in words[commas[-1] + 1:]}
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < sent.end:
             to = token.doc[token.i + 1]

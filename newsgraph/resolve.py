@@ -123,7 +123,7 @@ def _plural_descriptions(clusters: list[_Cluster], annotation: Annotation) -> No
     data = load_yaml("resolve.yaml")
     heads = sorted(data["plural_heads"], key=len, reverse=True)
     determiners = "|".join(sorted(data["plural_determiners"], key=len, reverse=True))
-    pattern = re.compile(rf"\b(?:{determiners})\s(?:[a-z][\w-]*\s){{0,2}}"
+    pattern = re.compile(rf"\b(?:{determiners})\s(?:[a-z][\w-]*\s){{0,2}}?"
                          rf"(?P<head>{'|'.join(re.escape(h) for h in heads)})\b", re.IGNORECASE)
     gaz = gazetteer()
     sentences = [(s.start_char, s.end_char) for s in annotation.doc.sents]

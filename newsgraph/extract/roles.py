@@ -205,6 +205,10 @@ def _object(head: Token, trigger: Span, view: SentenceView, types: list[str]) ->
         if child.dep_ in OBJECT_DEPS - {"pobj"} and child.i >= trigger.start:
             tokens |= _core(child)
     found = view.within(tokens, types)
+    doc = view.sent.doc
+    owned = [m for m in found if doc[m.root].dep_ != "poss"]
+    if owned:  # "acquire Baxter's unit Vantive": the object is the unit, not its owner
+        return owned
     if found:
         return found
     after = [m for m in view.mentions if m.first >= trigger.end

@@ -152,6 +152,9 @@ def _trim(ent: Span, text: str) -> tuple[int, int]:
     if not tokens:
         return 0, 0
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+    newline = text.rfind("\n", start, end)
+    if newline >= 0:  # a name does not run across lines: keep the line it ends on
+        start = newline + 1
     paren = text.find(" (", start, end)
     if paren > start:  # "Deliveroo (ROO": the name stops at the bracket
         end = paren

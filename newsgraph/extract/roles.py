@@ -168,10 +168,21 @@ def _path(token: Token, sent: Span) -> list[Token]:
 
 def _core(token: Token) -> set[int]:
     """A phrase's tokens without the clauses and prepositional phrases hanging off it."""
+    return _descendants(token, FOREIGN_DEPS)
+
+
+def _descendants(token: Token, skip: frozenset[str]) -> set[int]:
+    """The token and its dependents, not entering subtrees hung by `skip` relations.
+
+    Iterative: a parse of junk text can nest a thousand tokens deep.
+    """
     out = {token.i}
-    for child in token.children:
-        if child.dep_ not in FOREIGN_DEPS:
-            out |= _core(child)
+    stack = [token]
+    while stack:
+        for child in stack.pop().children:
+            if child.dep_ not in skip and child.i not in out:
+                out.add(child.i)
+                stack.append(child)
     return out
 
 
@@ -237,13 +248,12 @@ def _prep_mentions(path: list[Token], view: SentenceView, prep: str, types: list
     return view.within(tokens, types) or _prep_by_position(path[0], view, prep, types)
 
 
+CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis"})
+
+
 def _phrase(token: Token) -> set[int]:
     """A prepositional object with its lists ("makers, including X and Y"), not its clauses."""
-    out = {token.i}
-    for child in token.children:
-        if child.dep_ not in ("relcl", "acl", "advcl", "ccomp", "parataxis"):
-            out |= _phrase(child)
-    return out
+    return _descendants(token, CLAUSE_DEPS)
 
 
 def _prep_by_position(head: Token, view: SentenceView, prep: str,

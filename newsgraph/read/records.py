@@ -62,12 +62,17 @@ def _page(source: str, name: str, record: Any, number: int) -> Page | InputError
                  if isinstance(v := record.get(k), str) and v.strip()), None)
     if text is None:
         return InputError(source, f"no text in record {number}")
-    return Page(input=name, text=text, title=_string(record.get("title")),
+    return Page(input=name, text=_whole(text), title=_string(record.get("title")),
                 published=_day(record.get("date_publish")), url=_string(record.get("url")))
 
 
+def _whole(text: str) -> str:
+    """JSON can escape a lone surrogate ("\\ud800"), which no UTF-8 writer accepts: U+FFFD it."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _string(value: Any) -> str | None:
-    return value.strip() or None if isinstance(value, str) else None
+    return _whole(value).strip() or None if isinstance(value, str) else None
 
 
 def _day(value: Any) -> str | None:

@@ -81,7 +81,7 @@ def annotate(document: Document) -> Annotation:
     return Annotation(document, doc, tuple(_dedupe(mentions)), amounts, timexes)
 
 
-LONG_RUN = re.compile(r"([^\w\s])\1{40,}")
+LONG_RUN = re.compile(r"([^\w\s]|_)\1{40,}")
 
 
 def _tame_long_runs(text: str) -> str:

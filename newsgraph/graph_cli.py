@@ -1,5 +1,6 @@
 """The graph commands: `ingest`, `entity`, `timeline`, `query`, `network`, `changes`,
-`search`, `stats`. Thin shells over `newsgraph.graph`; `--json` on every one.
+`search`, `stats`, `export`, and `entities merge|split` for manual corrections.
+Thin shells over `newsgraph.graph`; `--json` on every one.
 
 `register(app)` adds them to the main Typer app (kept apart from `cli.py` so
 neither module imports the other at load time).
@@ -20,7 +21,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from newsgraph.errors import NewsgraphError
-from newsgraph.graph import queries
+from newsgraph.graph import corrections, export, queries
 from newsgraph.graph.ingest import ingest
 from newsgraph.graph.store import DB_ENV, DEFAULT_DB, SQLiteStore, open_store
 from newsgraph.nlp.dates import parse_published
@@ -250,6 +251,68 @@ def stats_command(db: DbOption = None, as_json: JsonOption = False) -> None:
                   f"{result.statements} statements")
 
 
+def export_command(
+    fmt: Annotated[str, typer.Argument(metavar="FORMAT",
+                                       help="graphml, csv, jsonld or cypher.")],
+    output: Annotated[Path, typer.Option("-o", "--output",
+                                         help="File to write (a directory for csv).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export the graph: entities and facts as nodes, core roles as edges."""
+    if fmt.lower() not in export.FORMATS:
+        raise typer.BadParameter(f"choose one of {', '.join(export.FORMATS)}",
+                                 param_hint="FORMAT")
+    with _store(db) as store:
+        report = export.export(store, fmt, output)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        out.print(f"{report.entities} entities, {report.facts} facts, {report.edges} role "
+                  f"edges -> {escape(report.output)} ({report.format})")
+
+
+entities_app = typer.Typer(no_args_is_help=True, help=(
+    "Correct entity resolution by hand; corrections are recorded and replayed on every "
+    "later ingest."))
+
+
+def _print_correction(result: corrections.Correction, as_json: bool) -> None:
+    if as_json:
+        _print_json(result.to_json())
+        return
+    verb = "merged into" if result.action == "merge" else "split off"
+    out.print(f"{escape(result.other)} {verb} {escape(result.kept)}: {result.facts_moved} facts "
+              f"re-linked, {result.facts_folded} folded into an identical fact, "
+              f"{result.documents} documents")
+
+
+@entities_app.command("merge")
+def merge_command(
+    name: Annotated[str, typer.Argument(help="The entity that goes away (name or alias).")],
+    into: Annotated[str, typer.Argument(help="The entity that stays.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Merge entity A into entity B: B keeps its name, A's facts and names become B's."""
+    with _store(db) as store:
+        result = corrections.merge_entities(store, name, into)
+    _print_correction(result, as_json)
+
+
+@entities_app.command("split")
+def split_command(
+    name: Annotated[str, typer.Argument(help="The entity to split (name or alias).")],
+    alias: Annotated[str, typer.Option("--alias", help="The name that is another entity.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Split ALIAS off an entity: documents that used that name move to a new entity."""
+    with _store(db) as store:
+        result = corrections.split_entity(store, name, alias)
+    _print_correction(result, as_json)
+
+
 def register(app: typer.Typer) -> None:
     """Add the graph commands to `app`."""
     app.command("ingest")(ingest_command)
@@ -260,3 +323,5 @@ def register(app: typer.Typer) -> None:
     app.command("changes")(changes_command)
     app.command("search")(search_command)
     app.command("stats")(stats_command)
+    app.command("export")(export_command)
+    app.add_typer(entities_app, name="entities")

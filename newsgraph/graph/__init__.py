@@ -2,7 +2,8 @@
 
 `store` holds the data (SQLite for now), `merge` resolves entities across
 documents, `ingest` writes extractions idempotently, `queries` reads the
-graph back as frozen dataclasses.
+graph back as frozen dataclasses, `corrections` applies and records manual
+entity merges and splits, `export` writes GraphML, CSV, JSON-LD and Cypher.
 """
 
 from newsgraph.graph.ingest import IngestReport, ingest, store_extractions

@@ -299,6 +299,12 @@ class _Context:
         return cls(store.entities(ids), store.documents(s.document_id for s in statements))
 
 
+def fact_views(store: GraphStore, rows: list[FactRow],
+               as_of: str | None = None) -> list[FactView]:
+    """Views (status, history, sources) of stored facts; unreported ones are left out."""
+    return _views(store, rows, as_of)
+
+
 def _views(store: GraphStore, rows: list[FactRow], as_of: str | None = None) -> list[FactView]:
     statements = store.statements(r.id for r in rows)
     if as_of is not None:

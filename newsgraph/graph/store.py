@@ -157,7 +157,7 @@ class GraphStore(Protocol):
     # manual corrections: re-linking the stored graph
     def entity_document_names(self, entity_id: int) -> list[tuple[str, str]]: ...
     def move_entity_links(self, old: int, new: int, alias_keys: Sequence[str] | None = None,
-                          document_ids: Sequence[str] | None = None) -> None: ...
+                          document_names: Sequence[str] | None = None) -> None: ...
     def delete_entity(self, entity_id: int) -> None: ...
     def set_fact_roles(self, fact_id: int, core_key: str,
                        roles: Mapping[str, tuple[int, ...]]) -> None: ...
@@ -165,7 +165,8 @@ class GraphStore(Protocol):
                         document_ids: Sequence[str] | None = None) -> None: ...
     def delete_fact_if_unreported(self, fact_id: int) -> bool: ...
     def statements_mentioning(self, entity_id: int) -> list[tuple[int, str, str]]: ...
-    def set_statement_attributes(self, statement_id: int, attributes: Mapping[str, Any]) -> None: ...
+    def set_statement_attributes(self, statement_id: int,
+                                 attributes: Mapping[str, Any]) -> None: ...
     def forget_manual(self, alias_key: str, entity_id: int | None = None) -> None: ...
 
 
@@ -576,15 +577,16 @@ class SQLiteStore:
         return [(row["document_id"], row["name"]) for row in rows]
 
     def move_entity_links(self, old: int, new: int, alias_keys: Sequence[str] | None = None,
-                          document_ids: Sequence[str] | None = None) -> None:
-        """Aliases (all, or those with `alias_keys`) and document links (all, or those of
-        `document_ids`) of entity `old` become entity `new`'s."""
+                          document_names: Sequence[str] | None = None) -> None:
+        """Aliases (all, or those with `alias_keys`) and document links (all, or those where
+        the document used one of `document_names`) of entity `old` become entity `new`'s."""
         self._move("entity_aliases", "key", old, new, alias_keys)
-        self._move("document_entities", "document_id", old, new, document_ids)
+        self._move("document_entities", "name", old, new, document_names)
 
     def _move(self, table: str, column: str, old: int, new: int,
               only: Sequence[str] | None) -> None:
-        where, params = "entity_id = ?", [old]
+        where = "entity_id = ?"
+        params: list[Any] = [old]
         if only is not None:
             if not only:
                 return
@@ -617,7 +619,8 @@ class SQLiteStore:
 
     def _move_statements(self, old: int, new: int, only: Sequence[str] | None) -> None:
         for chunk in [None] if only is None else _chunks(list(only)):
-            where, params = "fact_id = ?", [old]
+            where = "fact_id = ?"
+            params: list[Any] = [old]
             if chunk is not None:
                 where += f" AND document_id IN ({','.join('?' * len(chunk))})"
                 params += chunk

@@ -11,7 +11,6 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Any
 
 from spacy.tokens import Span as SpacySpan
@@ -71,6 +70,8 @@ def extract(resolution: Resolution) -> Extracted:
         view = views.get(trigger.sent.start)
         if view is None or _inside_name(trigger, view) or not _preconditions(
                 frame, kind == "N", trigger, view, resolution):
+            continue
+        if not _parties_present(frame, view):
             continue
         roles = fill_roles(frame, trigger, view)
         if frame.actor_is_government:
@@ -144,11 +145,6 @@ def _retyped(facts: list[Fact], resolution: Resolution) -> dict[str, str]:
     return out
 
 
-@cache
-def _reporting_verbs() -> frozenset[str]:
-    return frozenset(load_yaml("cues.yaml")["reporting_verbs"])
-
-
 def _views(resolution: Resolution) -> dict[int, SentenceView]:
     doc = resolution.annotation.doc
     views = {}
@@ -165,32 +161,14 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
             mentions.append(Mentioned(eid, resolution.entity(eid).type, start, end,
                                       span.root.i, span.start, span.end - 1, group))
         views[sent.start] = SentenceView(sent, tuple(mentions), resolution.flexible,
-                                         resolution.latent, _sources(sent),
-                                         resolution.annotation.document.text)
+                                         resolution.latent, resolution.annotation.document.text)
     return views
 
 
-def _sources(sent: SpacySpan) -> frozenset[int]:
-    """Tokens naming a source ("according to the trade ministry", "..., Kallanish reports")."""
-    out: set[int] = set()
-    root = sent.root
-    content = [c for c in root.children if c.dep_ in ("ccomp", "parataxis")]
-    if root.lower_ in _reporting_verbs() and content and all(c.i < root.i for c in content):
-        out |= {t.i for c in root.children if c.dep_ == "nsubj" for t in c.subtree}
-    # "..., Kallanish reports.": whatever the parse made of it, the tail names a source.
-    words = [t for t in sent if not (t.is_punct or t.is_space) or t.text == ","]
-    commas = [i for i, t in enumerate(words) if t.text == ","]
-    if commas and len(words) - commas[-1] <= 6 and words[-1].lower_ in _reporting_verbs():
-        out |= {t.i for t in words[commas[-1] + 1:]}
-    for token in sent:
-        if token.lower_ == "according" and token.i + 1 < sent.end:
-            to = token.doc[token.i + 1]
-            for obj in [*to.children, *token.children]:
-                if obj.dep_ == "pobj":
-                    out |= {t.i for t in obj.subtree}
-        elif token.lower_ == "citing":
-            out |= {t.i for c in token.children if c.dep_ == "dobj" for t in c.subtree}
-    return frozenset(out)
+def _parties_present(frame: Frame, view: SentenceView) -> bool:
+    """Cheap check first: the sentence names something every core role could take."""
+    return all(any(view.fits(m, frame.role_types[role]) for m in view.mentions)
+               for role in CORE_ROLES[frame.fact_type])
 
 
 def _inside_name(trigger: SpacySpan, view: SentenceView) -> bool:

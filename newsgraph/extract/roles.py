@@ -12,6 +12,7 @@ from functools import cached_property
 
 from spacy.tokens import Span, Token
 
+from newsgraph.extract.attribution import sources
 from newsgraph.extract.frames import Frame
 from newsgraph.nlp.pipeline import is_noun, is_proper, is_verb
 
@@ -45,10 +46,13 @@ class SentenceView:
     # and proper names nobody typed: both may fill a company role.
     flexible: frozenset[str] = frozenset()
     latent: frozenset[str] = frozenset()
-    # Token indices of source attributions ("according to X"): never a party.
-    sources: frozenset[int] = frozenset()
     # The document's text (spaCy rebuilds `doc.text` on every access).
     text: str = ""
+
+    @cached_property
+    def sources(self) -> frozenset[int]:
+        """Token indices of source attributions ("according to X"): never a party."""
+        return sources(self.sent)
 
     @cached_property
     def lower(self) -> str:

@@ -27,7 +27,7 @@ from newsgraph.extract.cues import (
 )
 from newsgraph.extract.frames import Frame, frames
 from newsgraph.extract.links import linked, namesake_units
-from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles
+from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles, phrase_tokens
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
 from newsgraph.nlp.gazetteer import gazetteer
@@ -234,7 +234,7 @@ def _plant_near(trigger: SpacySpan) -> bool:
     sent = trigger.sent
     near = doc[max(sent.start, trigger.start - 2):min(sent.end, trigger.end + 6)].text.lower()
     root = trigger.root
-    own = [root.head, *root.children, *(g for c in root.children for g in c.children)]
+    own = [root.head, *(doc[i] for i in sorted(phrase_tokens(root)))]
     clause = " ".join(t.lower_ for t in own)
     return any(_has_phrase(near, w) or _has_phrase(clause, w) for w in cues().plant_words)
 

@@ -105,7 +105,8 @@ def fill_roles(frame: Frame, trigger: Span, view: SentenceView) -> Roles:
                                                     subject))
     if frame.appositive:
         _assign(roles, frame.appositive, _appositive(head, view, types[frame.appositive]))
-    if frame.possessor:
+    if frame.possessor and frame.possessor not in roles:
+        # "Acme ... opened its plant": the owner is the subject when there is one.
         _assign(roles, frame.possessor, _possessor([head], view, types[frame.possessor]))
     if frame.possessor_of_object:
         objects = [c for c in head.children if c.dep_ in ("dobj", "attr")]
@@ -248,15 +249,15 @@ def _prep_mentions(path: list[Token], view: SentenceView, prep: str, types: list
             if child.dep_ in ("prep", "agent") and child.lower_ == prep:
                 for obj in child.children:
                     if obj.dep_ in ("pobj", "pcomp"):
-                        tokens |= _phrase(obj)
+                        tokens |= phrase_tokens(obj)
     return view.within(tokens, types) or _prep_by_position(path[0], view, prep, types)
 
 
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "parataxis"})
 
 
-def _phrase(token: Token) -> set[int]:
-    """A prepositional object with its lists ("makers, including X and Y"), not its clauses."""
+def phrase_tokens(token: Token) -> set[int]:
+    """A word with everything hanging off it but other clauses ("makers, including X and Y")."""
     return _descendants(token, CLAUSE_DEPS)
 
 

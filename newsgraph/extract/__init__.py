@@ -80,7 +80,8 @@ def extract(resolution: Resolution) -> Extracted:
             continue
         if frame.fact_type == "MARKET_MOVE":
             roles = shares.convert(roles, trigger)
-        for args, attributes in _instances(frame, roles, resolution):
+        # "A and B signed a supply deal" names both parties; "A and B supply X", two suppliers.
+        for args, attributes in _instances(frame, roles, resolution, split=kind == "N"):
             statements.append(_statement(frame, trigger, args, attributes, resolution,
                                          len(statements)))
     names = {e.id: e.name for e in resolution.entities if e.type == "ORG"}
@@ -250,12 +251,12 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return False
 
 
-def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
+def _instances(frame: Frame, roles: Roles, resolution: Resolution, split: bool = True) -> list[
         tuple[dict[str, Any], dict[str, Any]]]:
     """Core-role assignments: one per party of separate acts, one list for joint acts."""
     fact_type = frame.fact_type
     if fact_type == "SUPPLY":
-        roles = _split_supply_parties(roles, resolution)
+        roles = _split_supply_parties(roles, resolution, split)
     choices: list[list[tuple[str, Any]]] = []
     for role in CORE_ROLES[fact_type]:
         mentions = roles.get(role, [])
@@ -284,7 +285,7 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution) -> list[
     return out
 
 
-def _split_supply_parties(roles: Roles, resolution: Resolution) -> Roles:
+def _split_supply_parties(roles: Roles, resolution: Resolution, split: bool) -> Roles:
     """ "A and B signed a supply deal": the battery or materials maker is the supplier."""
     sellers = frozenset(load_yaml("resolve.yaml")["supplier_sectors"])
     supplier, customer = roles.get("supplier", []), roles.get("customer", [])
@@ -295,7 +296,7 @@ def _split_supply_parties(roles: Roles, resolution: Resolution) -> Roles:
             return {**roles, "supplier": customer, "customer": supplier}
         return roles
     parties = supplier or customer
-    if len(parties) != 2 or (supplier and customer):
+    if not split or len(parties) != 2 or (supplier and customer):
         return roles
     supplier = [m for m in parties if resolution.sectors.get(m.eid) in sellers]
     customer = [m for m in parties if m not in supplier]

@@ -21,6 +21,8 @@ OBJECT_DEPS = frozenset({"dobj", "attr", "dative", "oprd", "pobj"})
 # Subtrees that belong to another clause: entities there are not the subject's.
 FOREIGN_DEPS = frozenset({"relcl", "acl", "advcl", "prep", "ccomp", "parataxis"})
 POSITIONAL_WINDOW = 10  # tokens
+SITE_WORDS = frozenset({"plant", "factory", "facility", "site", "mine", "mines", "refinery",
+                        "gigafactory", "works", "campus", "smelter", "operation", "operations"})
 
 
 @dataclass(frozen=True)
@@ -68,12 +70,27 @@ class SentenceView:
         position, not by the parse) admits only entities whose type is known."""
         if mention.root in self.sources:
             return False
+        if self._names_a_site(mention) and (
+                mention.eid in self.latent or mention.eid in self.flexible
+                or self._owned(mention)):
+            return mention.type in types and mention.type != "ORG"
         if mention.eid in self.latent:
             return mention.type in types and not strict
         if strict:
             return mention.type in types
-        return mention.type in types or (
-            mention.eid in self.flexible and "ORG" in types)
+        return mention.type in types or (mention.eid in self.flexible and "ORG" in types)
+
+    def _owned(self, mention: Mentioned) -> bool:
+        """ "its Vidalia facility", "Syrah's Vidalia plant": an owner named before it."""
+        before = mention.first - 1
+        doc = self.sent.doc
+        return before >= self.sent.start and (doc[before].lower_ in ("its", "their", "his", "her")
+                                              or doc[before].tag_ == "POS")
+
+    def _names_a_site(self, mention: Mentioned) -> bool:
+        """ "its Vidalia facility": a place name before a plant word is the site, not a firm."""
+        after = mention.last + 1
+        return after < self.sent.end and self.sent.doc[after].lower_ in SITE_WORDS
 
     def within(self, tokens: set[int], types: list[str]) -> list[Mentioned]:
         return [m for m in self.mentions if m.root in tokens and self.fits(m, types)]

@@ -381,8 +381,10 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
                                             annotation.document.text)
     if frame.fact_type == "SUPPLY" and "amount" not in amounts and "capacity" in amounts:
         amounts["amount"] = amounts.pop("capacity")  # a supply deal's size is its volume
-    if not policy.amount or (policy.amount_words and not policy.amount_words & {
-            t.lower_ for t in trigger.sent}):
+    # An apposition ("MapLight, backed by Novo, raised $250 million") carries no money
+    # of its own: the sentence's amount belongs to its main clause.
+    if not policy.amount or frame.index < 0 or frame.appositive or (policy.amount_words and not (
+            policy.amount_words & {t.lower_ for t in trigger.sent})):
         amounts = {}
     sent = trigger.sent
     text = annotation.document.text[sent.start_char:sent.end_char].rstrip()

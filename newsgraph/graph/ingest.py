@@ -14,7 +14,7 @@ import hashlib
 import re
 import struct
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,11 +62,8 @@ class IngestReport:
     errors: tuple[InputError, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"pages": self.pages, "documents_new": self.documents_new,
-                "documents_duplicate": self.documents_duplicate,
-                "documents_near_duplicate": self.documents_near_duplicate,
-                "entities_new": self.entities_new, "facts_new": self.facts_new,
-                "statements_new": self.statements_new,
+        counts = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "errors"}
+        return {**counts,
                 "errors": [{"input": e.source, "reason": e.reason} for e in self.errors]}
 
 

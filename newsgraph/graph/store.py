@@ -549,23 +549,20 @@ class SQLiteStore:
 
     def all_entities(self) -> Iterator[EntityRow]:
         """Every entity by id, read in pages so a large graph is never held at once."""
-        last = 0
-        while True:
-            rows = self.conn.execute("SELECT * FROM entities WHERE id > ? ORDER BY id LIMIT 5000",
-                                     (last,)).fetchall()
-            if not rows:
-                return
-            yield from (_entity(row) for row in rows)
-            last = int(rows[-1]["id"])
+        return (_entity(row) for row in self._paged("SELECT * FROM entities"))
 
     def all_fact_ids(self) -> Iterator[int]:
+        return (int(row["id"]) for row in self._paged("SELECT id FROM facts"))
+
+    def _paged(self, select: str, page: int = 5000) -> Iterator[sqlite3.Row]:
+        """Rows of `select` (a table with an integer `id`) in id order, a page at a time."""
         last = 0
         while True:
-            rows = self.conn.execute("SELECT id FROM facts WHERE id > ? ORDER BY id LIMIT 5000",
+            rows = self.conn.execute(f"{select} WHERE id > ? ORDER BY id LIMIT {page}",
                                      (last,)).fetchall()
             if not rows:
                 return
-            yield from (int(row["id"]) for row in rows)
+            yield from rows
             last = int(rows[-1]["id"])
 
     # --- manual corrections ---------------------------------------------

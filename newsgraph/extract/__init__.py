@@ -29,7 +29,7 @@ from newsgraph.extract.frames import Frame, frames
 from newsgraph.extract.links import linked, namesake_units
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles, phrase_tokens
 from newsgraph.lexicon import load_yaml
-from newsgraph.model import CORE_ROLES, LIST_ROLES, Amount, Entity, Fact, Span
+from newsgraph.model import CORE_ROLES, ENTITY_ATTRIBUTES, LIST_ROLES, Amount, Entity, Fact, Span
 from newsgraph.nlp.gazetteer import gazetteer
 from newsgraph.nlp.pipeline import is_verb
 from newsgraph.resolve import Resolution
@@ -81,7 +81,8 @@ def extract(resolution: Resolution) -> Extracted:
         if frame.fact_type == "MARKET_MOVE":
             roles = shares.convert(roles, trigger)
         # "A and B signed a supply deal" names both parties; "A and B supply X", two suppliers.
-        for args, attributes in _instances(frame, roles, resolution, split=kind == "N"):
+        for args, attributes in [*_instances(frame, roles, resolution, split=kind == "N"),
+                                 *_replaced(frame, roles, resolution)]:
             statements.append(_statement(frame, trigger, args, attributes, resolution,
                                          len(statements)))
     names = {e.id: e.name for e in resolution.entities if e.type == "ORG"}
@@ -281,8 +282,19 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution, split: bool =
             continue
         if any(resolution.sectors.get(eid) in excluded for eid in _ids(args)):
             continue
-        out.append((args, _attributes(frame, roles, args, resolution)))
+        out.append((args, _attributes(frame, roles, args)))
     return out
+
+
+def _replaced(frame: Frame, roles: Roles, resolution: Resolution) -> list[
+        tuple[dict[str, Any], dict[str, Any]]]:
+    """ "A will replace B in the index": B's own fact, with the object's attributes."""
+    if not frame.object_attributes or not frame.subject or not roles.get(frame.object or ""):
+        return []
+    swapped = {**roles, frame.subject: roles[frame.object or ""]}
+    swapped.pop(frame.object or "", None)
+    return [(args, {**attributes, **frame.object_attributes})
+            for args, attributes in _instances(frame, swapped, resolution)]
 
 
 def _split_supply_parties(roles: Roles, resolution: Resolution, split: bool) -> Roles:
@@ -349,19 +361,16 @@ def _actor_allowed(frame: Frame, args: dict[str, Any], resolution: Resolution) -
                for title in table.government_titles)
 
 
-def _attributes(frame: Frame, roles: Roles, args: dict[str, Any],
-                resolution: Resolution) -> dict[str, Any]:
+def _attributes(frame: Frame, roles: Roles, args: dict[str, Any]) -> dict[str, Any]:
     attributes: dict[str, Any] = dict(frame.attributes)
     used = {v for value in args.values() for v in (value if isinstance(value, tuple) else [value])}
     for role, mentions in roles.items():
         if role in CORE_ROLES[frame.fact_type]:
             continue
         ids = [m.eid for m in mentions if m.eid not in used]
-        if not ids:
+        if not ids or role not in ENTITY_ATTRIBUTES | {"location", "facility", "supplier"}:
             continue
         attributes[role] = tuple(dict.fromkeys(ids)) if role == "for_product" else ids[0]
-    if frame.object_attributes and frame.object:
-        del resolution  # object-side attributes are set per instance by the caller
     return attributes
 
 

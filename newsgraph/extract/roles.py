@@ -214,6 +214,7 @@ def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
     for depth, node in enumerate(path):
         found = []
         passive = False
+        nominal = False
         # Every subject of the clause: a broken parse may split "A and B" into two.
         for child in node.children:
             if child.dep_ not in SUBJECT_DEPS:
@@ -223,12 +224,18 @@ def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
             found += view.within(_core(child), types) or view.within(
                 {t.i for t in child.subtree}, types)
             passive = passive or child.dep_ == "nsubjpass"
+            nominal = nominal or (is_noun(child) and not any(
+                m.root == child.i for m in view.mentions))
         if found:
             return found, passive and depth <= 1
         if node.dep_ in ("acl", "relcl") and is_noun(node.head):
             found = view.within(_core(node.head) - {t.i for t in node.subtree}, types)
             if found:
                 return found, node.tag_ == "VBN"
+        if nominal and depth > 0:
+            # The clause has its own subject ("as the AI firm eyes an IPO") that names
+            # no one we know: the subject of a clause further up is someone else.
+            return [], False
     return [], False
 
 

@@ -80,6 +80,15 @@ class GazetteerMatcher:
         return out
 
 
+def line_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: scraped pages put titles, captions and list items
+    on lines of their own, without a full stop, and the parser would run them on."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
 @cache
 def gazetteer_matcher() -> GazetteerMatcher:
     return GazetteerMatcher(_base_nlp(), gazetteer())
@@ -117,5 +126,11 @@ def load_nlp() -> Language:
         return matcher(doc)
 
     nlp.add_pipe("newsgraph_gazetteer", before="ner")
+
+    @Language.component("newsgraph_line_breaks")
+    def _line_breaks(doc: Doc) -> Doc:
+        return line_breaks(doc)
+
+    nlp.add_pipe("newsgraph_line_breaks", before="parser")
     nlp.max_length = MAX_CHARS + 1
     return nlp

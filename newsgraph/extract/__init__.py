@@ -9,8 +9,10 @@ same type and core roles merge into one fact, as the ontology asks.
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 from spacy.tokens import Span as SpacySpan
@@ -107,20 +109,34 @@ def _dated_by_later_sentences(facts: list[Fact], resolution: Resolution) -> list
                and f.status in ("agreed", "planned")]
     if not undated:
         return facts
-    dates = _deal_dates(resolution)
-    out = []
-    for fact in facts:
-        if fact in undated:
-            stated = fact.evidence[0].start
-            later = [(start, value) for start, value in dates if start > stated]
-            if later:
-                fact = replace(fact, when=later[0][1])
-        out.append(fact)
-    return out
+    dated: dict[int, str] = {}
+    for start, words, value in _deal_dates(resolution):
+        # The deal the sentence dates: an earlier undated one that shares its words
+        # ("The LFP battery contract lasts from ..." dates the LFP battery deal).
+        earlier = [(len(words & _content_words(f)), i) for i, f in enumerate(facts)
+                   if f in undated and f.evidence[0].start < start and i not in dated]
+        best = max(earlier, default=(0, -1))
+        if best[0] == 0 and earlier:  # no shared word: the deal stated last before it
+            best = max(earlier, key=lambda pair: facts[pair[1]].evidence[0].start)
+        if best[1] >= 0:
+            dated[best[1]] = value
+    return [replace(f, when=dated[i]) if i in dated else f for i, f in enumerate(facts)]
 
 
-def _deal_dates(resolution: Resolution) -> list[tuple[int, str]]:
-    """(sentence start, date) of sentences that date a deal's closing or start."""
+def _content_words(fact: Fact) -> set[str]:
+    return {w for e in fact.evidence for w in re.findall(r"[a-z][a-z0-9-]{2,}", e.text.lower())
+            if w not in _function_words()}
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    table = load_yaml("cues.yaml")
+    return frozenset(table["deal_nouns"]) | frozenset(table["deal_date_verbs"]) | frozenset(
+        table["function_words"])
+
+
+def _deal_dates(resolution: Resolution) -> list[tuple[int, set[str], str]]:
+    """(sentence start, content words, date) of sentences dating a deal's closing or start."""
     table = load_yaml("cues.yaml")
     nouns, verbs = set(table["deal_nouns"]), set(table["deal_date_verbs"])
     annotation = resolution.annotation
@@ -132,7 +148,9 @@ def _deal_dates(resolution: Resolution) -> list[tuple[int, str]]:
         timexes = [t for t in annotation.timexes if sent.start_char <= t.start < sent.end_char
                    and t.kind == "date" and WHEN_VALUE.match(t.value)]
         if timexes:
-            out.append((sent.start_char, month_of_unknown_year(timexes[0].value)))
+            content = {w for w in re.findall(r"[a-z][a-z0-9-]{2,}", sent.text.lower())
+                       if w not in _function_words()}
+            out.append((sent.start_char, content, month_of_unknown_year(timexes[0].value)))
     return out
 
 

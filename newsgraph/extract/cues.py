@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from spacy.tokens import Span, Token
@@ -147,7 +148,7 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
         return None
     sent = trigger.sent
     candidates = [t for t in timexes if sent.start_char <= t.start < sent.end_char
-                  and t.kind == "date" and WHEN_VALUE.match(t.value)]
+                  and t.kind == "date" and as_when(t.value)]
     if policy == "clause":
         clause = clause_tokens(trigger)
         spans = [(t.idx, t.idx + len(t)) for t in clause]
@@ -158,12 +159,27 @@ def when_of(trigger: Span, timexes: list[Timex], policy: str, status: str) -> st
     if not candidates:
         return None
     anchor = trigger.start_char
-    return month_of_unknown_year(min(candidates, key=lambda t: abs(t.start - anchor)).value)
+    return as_when(min(candidates, key=lambda t: abs(t.start - anchor)).value)
 
 
 def month_of_unknown_year(value: str) -> str:
     """A day without a year says only its month: "Feb. 19" is XXXX-02."""
     return value[:7] if value.startswith("XXXX") else value
+
+
+WEEK = re.compile(r"^(\d{4})-W(\d{2})(?:-WE)?$")
+
+
+def as_when(value: str) -> str | None:
+    """A date value in the ontology's `when` form; a week ("this week") is its month."""
+    week = WEEK.match(value)
+    if week:
+        try:
+            day = date.fromisocalendar(int(week.group(1)), int(week.group(2)), 1)
+        except ValueError:
+            return None
+        return f"{day.year}-{day.month:02d}"
+    return month_of_unknown_year(value) if WHEN_VALUE.match(value) else None
 
 
 def _is_weekday(timex: Timex) -> bool:

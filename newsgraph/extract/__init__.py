@@ -112,7 +112,7 @@ def _dated_by_later_sentences(facts: list[Fact], resolution: Resolution) -> list
     dated: dict[int, str] = {}
     for start, words, value in _deal_dates(resolution):
         # The deal the sentence dates: an earlier undated one that shares its words
-        # ("The LFP battery contract lasts from ..." dates the LFP battery deal).
+        # ("The cathode contract runs until ..." dates the cathode deal).
         earlier = [(len(words & _content_words(f)), i) for i, f in enumerate(facts)
                    if f in undated and f.evidence[0].start < start and i not in dated]
         best = max(earlier, default=(0, -1))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from newsgraph.lexicon import load_yaml
 from newsgraph.model import Entity, Mention, Span
@@ -65,8 +65,9 @@ class Resolution:
     latent: frozenset[str] = frozenset()
 
     def entity(self, entity_id: str) -> Entity:
-        return self._by_id()[entity_id]
+        return self._by_id[entity_id]
 
+    @cached_property
     def _by_id(self) -> dict[str, Entity]:
         return {e.id: e for e in self.entities}
 

@@ -44,7 +44,6 @@ SHARE_WORDS = ("shares", "stock", "stocks", "%", "percent")
 class _Statement:
     fact: Fact
     cue_status: bool
-    order: int
     for_product: list[str] = field(default_factory=list)
 
 
@@ -85,14 +84,12 @@ def extract(resolution: Resolution) -> Extracted:
         # "A and B signed a supply deal" names both parties; "A and B supply X", two suppliers.
         for args, attributes in [*_instances(frame, roles, resolution, split=kind == "N"),
                                  *_replaced(frame, roles, resolution)]:
-            statements.append(_statement(frame, trigger, args, attributes, resolution,
-                                         len(statements)))
+            statements.append(_statement(frame, trigger, args, attributes, resolution))
     names = {e.id: e.name for e in resolution.entities if e.type == "ORG"}
     for view in views.values():
         for frame, trigger, roles in [*linked(view), *namesake_units(view, names)]:
             for args, attributes in _instances(frame, roles, resolution):
-                statements.append(_statement(frame, trigger, args, attributes, resolution,
-                                             len(statements)))
+                statements.append(_statement(frame, trigger, args, attributes, resolution))
     facts = _dated_by_later_sentences(_merge(statements), resolution)
     return Extracted(tuple(facts), shares.entities(), _retyped(facts, resolution))
 
@@ -393,7 +390,7 @@ def _attributes(frame: Frame, roles: Roles, args: dict[str, Any]) -> dict[str, A
 
 
 def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
-               attributes: dict[str, Any], resolution: Resolution, order: int) -> _Statement:
+               attributes: dict[str, Any], resolution: Resolution) -> _Statement:
     policy = frames().policies[frame.fact_type]
     status, from_cue = status_of(trigger, frame.status)
     annotation = resolution.annotation
@@ -429,7 +426,7 @@ def _statement(frame: Frame, trigger: SpacySpan, args: dict[str, Any],
                 when=when_of(trigger, list(annotation.timexes), policy.when, status),
                 amount=amounts.get("amount"), valuation=amounts.get("valuation"),
                 capacity=amounts.get("capacity"))
-    return _Statement(fact, from_cue, order, list(for_product))
+    return _Statement(fact, from_cue, list(for_product))
 
 
 def _merge(statements: list[_Statement]) -> list[Fact]:

@@ -204,9 +204,13 @@ def _administrations(annotation: Annotation) -> list[Mention]:
 
 
 def _governments(annotation: Annotation) -> list[Mention]:
+    text = annotation.document.text
+    lower = text.lower()
+    if not any(head in lower for head in load_yaml("resolve.yaml")["government_heads"]):
+        return []  # the big pattern below only ever matches around these words
     gaz = gazetteer()
     found = _administrations(annotation)
-    for m in _lexicon().government.finditer(annotation.document.text):
+    for m in _lexicon().government.finditer(text):
         place = (gaz.country_of_demonym(m.group("dem")) if m.group("dem")
                  else gaz.place(m.group("place")))
         if place is None:

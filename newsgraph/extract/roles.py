@@ -70,9 +70,9 @@ class SentenceView:
         position, not by the parse) admits only entities whose type is known."""
         if mention.root in self.sources:
             return False
-        if self._names_a_site(mention) and (
+        if mention.first in self._sites and (
                 mention.eid in self.latent or mention.eid in self.flexible
-                or self._owned(mention)):
+                or mention.first in self._owned):
             return mention.type in types and mention.type != "ORG"
         if mention.eid in self.latent:
             return mention.type in types and not strict
@@ -80,17 +80,20 @@ class SentenceView:
             return mention.type in types
         return mention.type in types or (mention.eid in self.flexible and "ORG" in types)
 
-    def _owned(self, mention: Mentioned) -> bool:
-        """ "its Vidalia facility", "Syrah's Vidalia plant": an owner named before it."""
-        before = mention.first - 1
+    @cached_property
+    def _owned(self) -> frozenset[int]:
+        """Mentions with an owner named before them: "its Vidalia facility"."""
         doc = self.sent.doc
-        return before >= self.sent.start and (doc[before].lower_ in ("its", "their", "his", "her")
-                                              or doc[before].tag_ == "POS")
+        return frozenset(m.first for m in self.mentions if m.first > self.sent.start and (
+            doc[m.first - 1].lower_ in ("its", "their", "his", "her")
+            or doc[m.first - 1].tag_ == "POS"))
 
-    def _names_a_site(self, mention: Mentioned) -> bool:
-        """ "its Vidalia facility": a place name before a plant word is the site, not a firm."""
-        after = mention.last + 1
-        return after < self.sent.end and self.sent.doc[after].lower_ in SITE_WORDS
+    @cached_property
+    def _sites(self) -> frozenset[int]:
+        """Mentions that name a site ("its Vidalia facility"), not a firm."""
+        doc = self.sent.doc
+        return frozenset(m.first for m in self.mentions if m.last + 1 < self.sent.end
+                         and doc[m.last + 1].lower_ in SITE_WORDS)
 
     def within(self, tokens: set[int], types: list[str]) -> list[Mentioned]:
         return [m for m in self.mentions if m.root in tokens and self.fits(m, types)]

@@ -15,9 +15,6 @@ from newsgraph.nlp.amounts import AmountMention
 from newsgraph.nlp.dates import Timex
 from newsgraph.nlp.pipeline import is_verb
 
-# Later in the lifecycle is more specific when statements of one fact merge.
-LIFECYCLE_RANK = {"talks": 1, "planned": 2, "agreed": 3, "in_progress": 4, "completed": 5,
-                  "stalled": 6, "cancelled": 7}
 # The ontology's `when`: a partial ISO date, or a month of an unknown year.
 WHEN_VALUE = re.compile(r"^(?:\d{4}(?:-(?:Q[1-4]|H[12]|\d{2}(?:-\d{2})?))?|XXXX-\d{2}(?:-\d{2})?)$")
 CAPACITY_UNITS = frozenset({"GWh", "MWh", "TWh", "GW", "MW", "tonnes", "tpa", "units"})

@@ -310,4 +310,4 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
     return sorted(kept, key=lambda m: m.start)
 
 
-__all__ = ["Annotation", "annotate", "strip_legal"]
+__all__ = ["Annotation", "annotate"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
@@ -69,19 +70,13 @@ class IngestReport:
 
 @dataclass
 class _Tally:
-    pages: int = 0
-    documents_new: int = 0
-    documents_duplicate: int = 0
-    documents_near_duplicate: int = 0
-    entities_new: int = 0
-    facts_new: int = 0
-    statements_new: int = 0
+    """Counts while an ingest runs, by IngestReport field name (a wrong name fails in report)."""
+
+    counts: Counter[str] = field(default_factory=Counter)
     errors: list[InputError] = field(default_factory=list)
 
     def report(self) -> IngestReport:
-        return IngestReport(self.pages, self.documents_new, self.documents_duplicate,
-                            self.documents_near_duplicate, self.entities_new, self.facts_new,
-                            self.statements_new, tuple(self.errors))
+        return IngestReport(**self.counts, errors=tuple(self.errors))
 
 
 def ingest(sources: Iterable[str], store: GraphStore,
@@ -95,7 +90,7 @@ def ingest(sources: Iterable[str], store: GraphStore,
         if isinstance(item, InputError):
             tally.errors.append(item)
         else:
-            tally.pages += 1
+            tally.counts["pages"] += 1
             for extraction in extract_page(item):
                 _store(store, extraction, item.url, tally)
         if progress is not None:
@@ -119,15 +114,15 @@ def _store(store: GraphStore, extraction: Extraction, url: str | None, tally: _T
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with store.transaction():
         if store.has_document(doc.id):
-            tally.documents_duplicate += 1
+            tally.counts["documents_duplicate"] += 1
             return
         original = _near_duplicate_of(store, doc.kind, shingles, bands)
         store.add_document(DocumentRow(doc.id, doc.input, doc.kind, doc.title, url,
                                        doc.published, now, doc.text, original), bands)
-        tally.documents_new += 1
-        tally.documents_near_duplicate += original is not None
+        tally.counts["documents_new"] += 1
+        tally.counts["documents_near_duplicate"] += original is not None
         resolved = resolve_entities(store, extraction.entities)
-        tally.entities_new += sum(r.created for r in resolved.values())
+        tally.counts["entities_new"] += sum(r.created for r in resolved.values())
         graph_id = {local: r.entity_id for local, r in resolved.items()}
         for entity in extraction.entities:
             store.link_document_entity(doc.id, graph_id[entity.id], entity.name)
@@ -144,7 +139,7 @@ def _store_fact(store: GraphStore, fact: Fact, graph_id: Mapping[str, int], doc_
     fact_id = store.fact_for_key(key)
     if fact_id is None:
         fact_id = store.add_fact(fact.type, key, roles)
-        tally.facts_new += 1
+        tally.counts["facts_new"] += 1
     amounts = {name: amount.to_json() for name in AMOUNT_FIELDS
                if (amount := getattr(fact, name)) is not None}
     statement = NewStatement(
@@ -152,7 +147,7 @@ def _store_fact(store: GraphStore, fact: Fact, graph_id: Mapping[str, int], doc_
         valid_time=fact.when, amounts=amounts, attributes=_attributes(fact, graph_id),
         evidence=[span.to_json() for span in fact.evidence], published=published,
         ingested=now, confidence=fact.confidence)
-    tally.statements_new += store.add_statement(statement)
+    tally.counts["statements_new"] += store.add_statement(statement)
 
 
 def _core_roles(fact: Fact, graph_id: Mapping[str, int]) -> dict[str, tuple[int, ...]] | None:

@@ -5,12 +5,14 @@
     .venv/bin/python bench/extract_speed.py --limit 50   # a quick run
     .venv/bin/python bench/extract_speed.py --profile 10 # cProfile of the end-to-end run
 
-Four modes, measured in the same run on the same texts:
+Five modes, measured in the same run on the same texts:
 
   spacy-default  `spacy.load(MODEL)` (the model's full default pipeline), `nlp.pipe(texts)`
   spacy-ours     `load_nlp()` (no lemmatizer, gazetteer matcher before the NER), `nlp.pipe`
-  end-to-end     `extract_page(Page(name, text))`: segment, annotate, resolve, extract
-  with-reading   `read_inputs(paths)` then `extract_page` for each page
+  end-to-end     `extract_pages(pages)`: segment, annotate, resolve, extract, a batch of
+                 pages parsed together (what `extract` and `ingest` run)
+  one-at-a-time  `extract_page(page)` for each page (an API call on one pasted text)
+  with-reading   `extract_pages(read_inputs(paths))`: reading and decoding the files too
 
 Each mode is warmed up on a few articles, then times the whole corpus once.
 The ratio column is the mode's time over spacy-default's. Words are
@@ -77,7 +79,7 @@ def measure(paths: list[Path]) -> list[Timing]:
     from newsgraph.errors import InputError
     from newsgraph.model import Page
     from newsgraph.nlp.pipeline import MODEL, load_nlp
-    from newsgraph.pipeline import extract_page
+    from newsgraph.pipeline import extract_page, extract_pages
     from newsgraph.read import read_inputs
 
     texts = [p.read_text(encoding="utf-8") for p in paths]
@@ -92,16 +94,18 @@ def measure(paths: list[Path]) -> list[Timing]:
         return count
 
     def end_to_end(pairs: list[tuple[str, str]]) -> int:
+        return sum(1 for _ in extract_pages(Page(input=name, text=text) for name, text in pairs))
+
+    def one_at_a_time(pairs: list[tuple[str, str]]) -> int:
         for name, text in pairs:
             extract_page(Page(input=name, text=text))
         return len(pairs)
 
     def with_reading(files: list[Path]) -> int:
         count = 0
-        for item in read_inputs([str(f) for f in files]):
-            if isinstance(item, InputError):
-                raise SystemExit(f"cannot read {item}")
-            extract_page(item)
+        for result in extract_pages(read_inputs([str(f) for f in files])):
+            if isinstance(result, InputError):
+                raise SystemExit(f"cannot read {result}")
             count += 1
         return count
 
@@ -112,11 +116,13 @@ def measure(paths: list[Path]) -> list[Timing]:
     spacy_pipe(default_nlp, texts[warm])
     spacy_pipe(our_nlp, texts[warm])
     end_to_end(pairs[warm])  # also loads lexicons, gazetteer and patterns
+    one_at_a_time(pairs[warm])
     with_reading(paths[warm])
     return [
         timed("spacy-default", lambda: spacy_pipe(default_nlp, texts), words),
         timed("spacy-ours", lambda: spacy_pipe(our_nlp, texts), words),
         timed("end-to-end", lambda: end_to_end(pairs), words),
+        timed("one-at-a-time", lambda: one_at_a_time(pairs), words),
         timed("with-reading", lambda: with_reading(paths), words),
     ]
 

@@ -531,6 +531,30 @@ def token_timing() -> None:
         print(f"| `{char}` | " + " | ".join(f"{t:.2f} s" for t in times) + " |")
 
 
+def long_documents() -> None:
+    """Documents past spaCy's length limit (100,000 characters): parsed in pieces.
+
+    Before pieces, any document over the limit raised spaCy's E088 ValueError."""
+    logging.disable(logging.WARNING)
+    extract_page(Page(input="warm-up", text="Acme bought Widget."))
+    sentences = _corpus_sentences()
+    print("| characters | lines | documents | entities | facts | spans checked | seconds |")
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    for size in (50_000, 150_000, 400_000, 1_000_000):
+        rng = random.Random(size)
+        lines: list[str] = []
+        while sum(len(line) + 1 for line in lines) < size:
+            lines.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(1, 6))))
+        started = time.perf_counter()
+        extractions = check_extractions(extract_page(Page(input="long", text="\n".join(lines))))
+        seconds = time.perf_counter() - started
+        spans = sum(len(e.mentions) for x in extractions for e in x.entities) + sum(
+            len(f.evidence) for x in extractions for f in x.facts)
+        print(f"| {size:,} | {len(lines):,} | {len(extractions)} | "
+              f"{sum(len(x.entities) for x in extractions):,} | "
+              f"{sum(len(x.facts) for x in extractions):,} | {spans:,} | {seconds:.1f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inputs", type=int, default=10_000, help="how many (default 10,000)")
@@ -540,9 +564,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument("--token-timing", action="store_true",
                         help="only time extract_page on long runs of one character")
+    parser.add_argument("--long-documents", action="store_true",
+                        help="only run documents of 50k to 1M characters")
     args = parser.parse_args(argv)
     if args.token_timing:
         token_timing()
+        return 0
+    if args.long_documents:
+        long_documents()
         return 0
     numbers = [args.only] if args.only is not None else list(range(args.inputs))
     started = time.perf_counter()

@@ -1,9 +1,15 @@
-"""Graph scale on SQLite: ingest rate and query latency at 10k, 100k (and 1M) facts.
+"""Graph scale on SQLite or PostgreSQL: ingest rate and query latency at 10k, 100k (and 1M)
+facts.
 
     .venv/bin/python bench/graph_scale.py                 # 10k and 100k facts
     .venv/bin/python bench/graph_scale.py --full          # also 1M facts (about 40 minutes)
     .venv/bin/python bench/graph_scale.py --sizes 2000    # a quick run
     .venv/bin/python bench/graph_scale.py --json          # the numbers as JSON
+    .venv/bin/python bench/graph_scale.py --db postgresql://postgres@127.0.0.1:5432/postgres
+
+With `--db URL`, each size gets a new database `newsgraph_bench_<size>` on that
+server (dropped first if it exists; the URL's user must be allowed to create
+databases), analyzed after the load as autovacuum would.
 
 A synthetic generator writes hand-built `Extraction`s (no spaCy, no reading)
 through `store_extractions`, the write half of `ingest`: content hashing,
@@ -38,10 +44,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from newsgraph.graph import queries
 from newsgraph.graph.ingest import store_extractions
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import GraphStore, SQLiteStore, open_store
 from newsgraph.model import Document, Entity, Extraction, Fact, Span
 
 SIZES = (10_000, 100_000)
@@ -168,7 +175,7 @@ class Generator:
         return Extraction(doc, tuple(entities), tuple(facts))
 
 
-def fill(store: SQLiteStore, facts: int, seed: int, progress: bool) -> dict[str, Any]:
+def fill(store: GraphStore, facts: int, seed: int, progress: bool) -> dict[str, Any]:
     """Write `facts` synthetic facts; the ingest rate, counting only the write path."""
     generator = Generator(facts, seed)
     spent, written, documents = 0.0, 0, 0
@@ -200,18 +207,23 @@ def _time(call: Callable[[str], Any], name: str) -> float:
     return time.perf_counter() - t0
 
 
-def measure(store: SQLiteStore, samples: int, seed: int) -> dict[str, Any]:
+def _sql(store: GraphStore, sql: str) -> list[Any]:
+    """Rows of a constant query, by column name, on either backend (sampling only)."""
+    conn = getattr(store, "conn")  # noqa: B009 - each backend's own, not in GraphStore
+    return list(conn.execute(sql).fetchall())
+
+
+def measure(store: GraphStore, samples: int, seed: int) -> dict[str, Any]:
     rng = random.Random(seed)
-    conn = store.conn
-    ids = [int(r[0]) for r in conn.execute("SELECT id FROM entities")]
+    ids = sorted(int(r["id"]) for r in _sql(store, "SELECT id FROM entities"))
     chosen = rng.sample(ids, min(samples, len(ids)))
-    names = {int(r["id"]): r["name"] for r in conn.execute(
-        f"SELECT id, name FROM entities WHERE id IN ({','.join(map(str, chosen))})")}
-    hubs = [r["name"] for r in conn.execute(
-        "SELECT e.name, COUNT(DISTINCT r.fact_id) AS n FROM fact_roles r JOIN entities e "
-        "ON e.id = r.entity_id GROUP BY r.entity_id ORDER BY n DESC LIMIT ?", (HUBS,))]
-    degree = [int(r[0]) for r in conn.execute(
-        "SELECT COUNT(DISTINCT fact_id) FROM fact_roles GROUP BY entity_id")]
+    names = {int(r["id"]): r["name"] for r in _sql(
+        store, f"SELECT id, name FROM entities WHERE id IN ({','.join(map(str, chosen))})")}
+    hubs = [r["name"] for r in _sql(
+        store, "SELECT e.name, COUNT(DISTINCT r.fact_id) AS n FROM fact_roles r JOIN entities e "
+        f"ON e.id = r.entity_id GROUP BY e.id, e.name ORDER BY n DESC LIMIT {HUBS}")]
+    degree = [int(r["n"]) for r in _sql(
+        store, "SELECT COUNT(DISTINCT fact_id) AS n FROM fact_roles GROUP BY entity_id")]
     operations: dict[str, Callable[[str], Any]] = {
         "entity": lambda n: queries.entity_profile(store, n),
         "timeline": lambda n: queries.timeline(store, n),
@@ -229,19 +241,46 @@ def measure(store: SQLiteStore, samples: int, seed: int) -> dict[str, Any]:
     return out
 
 
-def run(size: int, directory: Path, seed: int, samples: int, progress: bool) -> dict[str, Any]:
-    path = directory / f"graph-{size}.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = SQLiteStore(path)
+def run(size: int, directory: Path, seed: int, samples: int, progress: bool,
+        server: str | None = None) -> dict[str, Any]:
+    """Build and measure a graph of `size` facts: a SQLite file in `directory`, or a new
+    database on the PostgreSQL server at URL `server`."""
+    if server is None:
+        path = directory / f"graph-{size}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        location = str(path)
+    else:
+        location = fresh_postgres_database(server, f"newsgraph_bench_{size}")
+    store = open_store(location)
     try:
-        result: dict[str, Any] = {"size": size, "db": str(path)}
+        result: dict[str, Any] = {"size": size, "db": store.location}
         result |= fill(store, size, seed, progress)
+        if server is not None:
+            getattr(store, "conn").execute("ANALYZE")  # noqa: B009 - as autovacuum would
         result |= measure(store, samples, seed)
-        result["db_mb"] = round(path.stat().st_size / 1e6)
+        result["db_mb"] = round(_size_bytes(store) / 1e6)
         return result
     finally:
         store.close()
+
+
+def fresh_postgres_database(server: str, name: str) -> str:
+    """Drop and create database `name` on the server of URL `server`; the new one's URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(urlsplit(server)._replace(path="/" + name))
+
+
+def _size_bytes(store: GraphStore) -> int:
+    if isinstance(store, SQLiteStore):
+        return Path(store.path).stat().st_size
+    return int(_sql(store, "SELECT pg_database_size(current_database()) AS n")[0]["n"])
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -266,16 +305,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="Also 1M facts (slow).")
     parser.add_argument("--dir", type=Path, default=Path("/tmp/newsgraph-bench"),
                         help="Where the SQLite files go (kept for inspection).")
+    parser.add_argument("--db", metavar="URL",
+                        help="A postgresql:// server URL: benchmark PostgreSQL instead.")
     parser.add_argument("--samples", type=int, default=SAMPLES, help="Entities timed.")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="Print the numbers as JSON.")
     args = parser.parse_args(argv)
+    if args.db and not args.db.startswith(("postgresql://", "postgres://")):
+        parser.error("--db takes a postgresql:// URL (SQLite files go in --dir)")
     sizes = args.sizes or (FULL_SIZES if args.full else SIZES)
     args.dir.mkdir(parents=True, exist_ok=True)
     results = []
     for size in sizes:
-        print(f"building {size:,} facts in {args.dir}", file=sys.stderr)
-        results.append(run(size, args.dir, args.seed, args.samples, not args.json))
+        print(f"building {size:,} facts in {args.db or args.dir}", file=sys.stderr)
+        results.append(run(size, args.dir, args.seed, args.samples, not args.json, args.db))
         if not args.json:
             print(json.dumps(results[-1]), file=sys.stderr)
     print(json.dumps(results, indent=1) if args.json else table(results))

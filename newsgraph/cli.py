@@ -16,43 +16,76 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from newsgraph.errors import GoldError, InputError
+from newsgraph.batch.cli import register as register_batch
+from newsgraph.console import err, set_debug, show_error
+from newsgraph.errors import GoldError, InputError, NewsgraphError
 from newsgraph.evaluate import evaluate, format_report, gold_inputs, report_to_json
-from newsgraph.graph_cli import register
-from newsgraph.model import Extraction, Page
+from newsgraph.graph_cli import TimeBudgetOption, register
+from newsgraph.model import Extraction
 from newsgraph.nlp.dates import parse_published
-from newsgraph.pipeline import extract_page
+from newsgraph.pipeline import DEFAULT_TIME_BUDGET, extract_pages
 from newsgraph.read import read_inputs
+from newsgraph.serve_cli import register as register_serve
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Business news in, a temporal knowledge graph of typed facts out.")
-err = Console(stderr=True, soft_wrap=True)
 # Show a progress bar from this many inputs on (and only on a terminal).
 PROGRESS_FROM = 5
 
 
 @app.callback()
-def _main() -> None:
+def _main(debug: Annotated[bool, typer.Option(
+        "--debug", help="Show tracebacks with errors (also NEWSGRAPH_DEBUG=1).")] = False) -> None:
     """newsgraph: extract entities and typed facts from business news."""
+    set_debug(debug)
+
+
+# The exit code of a bug (BSD's EX_SOFTWARE), apart from 1 (an input failed, or
+# Ctrl-C) and 2 (bad usage, an unusable store).
+EXIT_BUG = 70
+
+
+def main() -> None:
+    """The `newsgraph` command: errors as one line each, a bug as a bug report request."""
+    try:
+        app(prog_name="newsgraph")  # usage errors and Ctrl-C are Typer's: exit 2 and 1
+    except NewsgraphError as error:  # raised where no command caught it
+        show_error(error)
+        sys.exit(1)
+    except Exception as error:
+        show_error(error, "internal error")
+        err.print("This is a bug in newsgraph. Rerun with --debug for the traceback and "
+                  "report it with the input that caused it.")
+        sys.exit(EXIT_BUG)
 
 
 register(app)
+register_batch(app)
+register_serve(app)
 
 
 ErrorHandler = Callable[[InputError], None]
 
 
 def run_extract(sources: list[str], published: str | None = None,
-                on_error: ErrorHandler | None = None) -> dict[str, list[Extraction]]:
-    """Extractions of every source, grouped by input name; bad inputs go to `on_error`."""
+                on_error: ErrorHandler | None = None, budget: float | None = None,
+                on_page: Callable[[], None] | None = None) -> dict[str, list[Extraction]]:
+    """Extractions of every source, grouped by input name.
+
+    Bad inputs, and pages over the time `budget`, go to `on_error`; the rest goes on.
+    """
     results: dict[str, list[Extraction]] = defaultdict(list)
-    for item in read_inputs(sources):
-        if isinstance(item, InputError):
+    items = (item if isinstance(item, InputError) or item.published or not published
+             else replace(item, published=published) for item in read_inputs(sources))
+    for result in extract_pages(items, budget):
+        if isinstance(result, InputError):
             if on_error:
-                on_error(item)
-            continue
-        page = item if item.published or not published else replace(item, published=published)
-        results[page.input].extend(extract_page(page))
+                on_error(result)
+        else:
+            page, extractions = result
+            results[page.input].extend(extractions)
+        if on_page:
+            on_page()
     return results
 
 
@@ -69,6 +102,7 @@ def extract_command(
         help="Publication date (YYYY-MM-DD) for inputs that state none.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary.")] = False,
     table: Annotated[bool, typer.Option("--table", help="Print facts as a table.")] = False,
+    time_budget: TimeBudgetOption = DEFAULT_TIME_BUDGET,
 ) -> None:
     """Extract entities and facts: one JSON object per document, one file per input."""
     if published and parse_published(published) is None:
@@ -77,9 +111,9 @@ def extract_command(
 
     def report(error: InputError) -> None:
         errors.append(error)
-        err.print(f"[red]error[/red]: {error}", highlight=False)
+        show_error(error)
 
-    results = _extract_with_progress(inputs, published, report)
+    results = _extract_with_progress(inputs, published, report, time_budget or None)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, extractions in results.items():
@@ -100,22 +134,14 @@ def extract_command(
         raise typer.Exit(1)
 
 
-def _extract_with_progress(inputs: list[str], published: str | None,
-                           report: ErrorHandler) -> dict[str, list[Extraction]]:
+def _extract_with_progress(inputs: list[str], published: str | None, report: ErrorHandler,
+                           budget: float | None) -> dict[str, list[Extraction]]:
     if len(inputs) < PROGRESS_FROM and not any(Path(i).is_dir() for i in inputs):
-        return run_extract(inputs, published, report)
-    results: dict[str, list[Extraction]] = defaultdict(list)
+        return run_extract(inputs, published, report, budget)
     with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("extracting", total=None)
-        for item in read_inputs(inputs):
-            if isinstance(item, InputError):
-                report(item)
-                continue
-            page: Page = item if item.published or not published else replace(
-                item, published=published)
-            results[page.input].extend(extract_page(page))
-            progress.advance(task)
-    return results
+        return run_extract(inputs, published, report, budget,
+                           on_page=lambda: progress.advance(task))
 
 
 def _summary(results: dict[str, list[Extraction]],
@@ -172,7 +198,7 @@ def eval_command(
         else:
             report = evaluate(gold_dir, out_dir)
     except GoldError as error:
-        err.print(f"[red]error[/red]: {error}", highlight=False)
+        show_error(error)
         raise typer.Exit(2) from error
     if as_json:
         print(json.dumps(report_to_json(report), ensure_ascii=False, indent=1))
@@ -181,4 +207,4 @@ def eval_command(
 
 
 if __name__ == "__main__":
-    app()
+    main()

@@ -1,5 +1,6 @@
 """The graph commands: `ingest`, `entity`, `timeline`, `query`, `network`, `changes`,
-`search`, `stats`, `export`, and `entities merge|split` for manual corrections.
+`search`, `stats`, `export`, `watch` (poll feeds), and `entities merge|split` for
+manual corrections.
 Thin shells over `newsgraph.graph`; `--json` on every one.
 
 `register(app)` adds them to the main Typer app (kept apart from `cli.py` so
@@ -15,36 +16,42 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsgraph.console import err, out, show_error
 from newsgraph.errors import NewsgraphError
-from newsgraph.graph import corrections, export, queries
+from newsgraph.graph import corrections, export, queries, watch
 from newsgraph.graph.ingest import ingest
-from newsgraph.graph.store import DB_ENV, DEFAULT_DB, SQLiteStore, open_store
+from newsgraph.graph.store import DB_ENV, DEFAULT_DB, GraphStore, open_store
 from newsgraph.nlp.dates import parse_published
-
-out = Console(soft_wrap=True, highlight=False)
-err = Console(stderr=True, soft_wrap=True, highlight=False)
+from newsgraph.pipeline import DEFAULT_TIME_BUDGET
 
 DbOption = Annotated[str | None, typer.Option(
-    "--db", help=f"SQLite file of the graph [default: ${DB_ENV} or ./{DEFAULT_DB}].")]
+    "--db", help=("SQLite file of the graph, or a postgresql://user@host/database URL "
+                  f"[default: ${DB_ENV} or ./{DEFAULT_DB}]."))]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+TimeBudgetOption = Annotated[float, typer.Option(
+    "--time-budget", min=0, help="Seconds one page may take before it is skipped (0: no limit).")]
+AllowPrivateOption = Annotated[bool, typer.Option(
+    "--allow-private", help="Let URLs reach loopback, private and link-local addresses, "
+                            "which the SSRF guard refuses otherwise.")]
+WatchFileOption = Annotated[Path | None, typer.Option(
+    "--watch", help="File of entity names, one a line: only changes of their facts.")]
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[SQLiteStore]:
+def _store(db: str | None) -> Iterator[GraphStore]:
     try:
         store = open_store(db)
     except NewsgraphError as error:
-        err.print(f"[red]error[/red]: {error}")
+        show_error(error)
         raise typer.Exit(2) from error
     try:
         yield store
     except NewsgraphError as error:
-        err.print(f"[red]error[/red]: {error}")
+        show_error(error)
         raise typer.Exit(1) from error
     finally:
         store.close()
@@ -76,9 +83,12 @@ def _facts_table(title: str, views: list[queries.FactView]) -> Table:
 
 
 def ingest_command(
-    sources: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    sources: Annotated[list[str], typer.Argument(
+        help="Files, directories, http(s) URLs of pages or feeds, or - for stdin.")],
     db: DbOption = None,
     as_json: JsonOption = False,
+    time_budget: TimeBudgetOption = DEFAULT_TIME_BUDGET,
+    allow_private: AllowPrivateOption = False,
 ) -> None:
     """Extract and store documents in the graph; re-ingesting the same text adds nothing."""
     with _store(db) as store:
@@ -88,9 +98,10 @@ def ingest_command(
             task = progress.add_task("", total=None)
             report = ingest(sources, store,
                             lambda name: progress.update(task, advance=1,
-                                                         description=Path(name).name))
+                                                         description=Path(name).name),
+                            budget=time_budget or None, allow_private=allow_private)
         for error in report.errors:
-            err.print(f"[red]error[/red]: {error}")
+            show_error(error)
         if as_json:
             _print_json(report.to_json())
         else:
@@ -99,7 +110,7 @@ def ingest_command(
                       f"{report.documents_duplicate} already stored; "
                       f"{report.entities_new} new entities, {report.facts_new} new facts, "
                       f"{report.statements_new} statements; {len(report.errors)} errors "
-                      f"-> {store.path}")
+                      f"-> {store.location}")
     if report.errors:
         raise typer.Exit(1)
 
@@ -199,26 +210,97 @@ def network_command(
 
 def changes_command(
     since: Annotated[str, typer.Option(help="Reports from this date on (YYYY-MM-DD).")],
+    watch_file: WatchFileOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """What changed since a date: new facts, status changes, new corroboration."""
     day = _date(since, "--since")
     assert day is not None
+    watched = _watch_list(watch_file)
     with _store(db) as store:
         result = queries.changes(store, day)
+        if watched is not None:
+            result = watch.only_watched(store, result, watched)
     if as_json:
         _print_json([c.to_json() for c in result])
         return
-    table = Table(title=f"changes since {day}")
+    out.print(_changes_table(f"changes since {day}", result))
+
+
+def _changes_table(title: str, changes: list[queries.Change]) -> Table:
+    table = Table(title=title)
     for column in ("reported", "change", "type", "roles", "status", "sources"):
         table.add_column(column)
-    for c in result:
+    for c in changes:
         status = f"{c.previous_status} -> {c.fact.status}" if c.kind == "status" else (
             c.fact.status)
         table.add_row(c.fact.reported, c.kind, c.fact.type, _roles(c.fact.roles), status,
                       str(c.fact.corroboration))
-    out.print(table)
+    return table
+
+
+def _watch_list(path: Path | None) -> tuple[str, ...] | None:
+    if path is None:
+        return None
+    try:
+        return watch.load_watch_list(path)
+    except NewsgraphError as error:
+        show_error(error)
+        raise typer.Exit(2) from error
+
+
+def watch_command(
+    feeds: Annotated[list[str], typer.Argument(help="RSS or Atom feeds: URLs or files.")],
+    every: Annotated[str, typer.Option(
+        help="Time between polls: 30s, 15m, 1h.")] = watch.DEFAULT_EVERY,
+    watch_file: WatchFileOption = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll one round, then exit.")] = False,
+    allow_private: AllowPrivateOption = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Poll feeds (ETag, Last-Modified), ingest new items, print changes of watched entities."""
+    try:
+        seconds = watch.parse_every(every)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--every") from error
+    options = watch.WatchOptions(tuple(feeds), seconds, _watch_list(watch_file), allow_private,
+                                 1 if once else None)
+    rounds: list[watch.Round] = []
+
+    def show(result: watch.Round) -> None:
+        rounds.append(result)
+        _print_round(result, as_json)
+
+    with _store(db) as store:
+        if not once:
+            err.print(f"watching {len(feeds)} feeds every {every} -> {store.location}; "
+                      "Ctrl-C stops")
+        try:
+            watch.watch(store, options, show)
+        except KeyboardInterrupt:
+            err.print("stopped")
+    if once and rounds and rounds[-1].errors:
+        raise typer.Exit(1)
+
+
+def _print_round(result: watch.Round, as_json: bool) -> None:
+    for error in result.errors:
+        show_error(error)
+    if as_json:  # one line a round: the output is a stream
+        print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        return
+    for poll in result.polls:
+        if poll.outcome == "not_modified":
+            out.print(f"{escape(poll.feed)}: not modified")
+        elif poll.outcome == "read":
+            r = poll.report
+            out.print(f"{escape(poll.feed)}: {poll.items_new} new of {poll.items} items; "
+                      f"{r.documents_new} new documents, {r.facts_new} new facts, "
+                      f"{r.statements_new} statements")
+    if result.changes:
+        out.print(_changes_table(f"changes at {result.started}", list(result.changes)))
 
 
 def search_command(
@@ -324,4 +406,5 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_command)
     app.command("stats")(stats_command)
     app.command("export")(export_command)
+    app.command("watch")(watch_command)
     app.add_typer(entities_app, name="entities")

@@ -227,13 +227,27 @@ def _key(mention: Mention) -> str:
     return norm(mention.text)
 
 
+def _inside_longer(mentions: list[Mention]) -> set[int]:
+    """ids of the mentions that lie inside a longer mention: one sweep by start."""
+    inner: set[int] = set()
+    reach = -1  # the furthest end of the mentions before the current span
+    ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
+    for i, mention in enumerate(ordered):
+        if reach >= mention.end:
+            inner.add(id(mention))
+        following = ordered[i + 1] if i + 1 < len(ordered) else None
+        if following is None or (following.start, following.end) != (mention.start, mention.end):
+            reach = max(reach, mention.end)  # same span twice: neither holds the other
+    return inner
+
+
 def _cluster_names(mentions: list[Mention], text: str) -> dict[str, _Cluster]:
     clusters: dict[str, _Cluster] = {}
     aliases: dict[str, str] = {}
     gaz = gazetteer()
+    inner = _inside_longer(mentions)
     for mention in sorted(mentions, key=lambda m: m.start):
-        if any(o is not mention and o.start <= mention.start and mention.end <= o.end
-               and (o.end - o.start) > (mention.end - mention.start) for o in mentions):
+        if id(mention) in inner:
             continue
         key = aliases.get(norm(mention.text), _key(mention))
         cluster = clusters.setdefault(key, _Cluster(key))
@@ -280,6 +294,10 @@ def _merge_short_forms(clusters: dict[str, _Cluster]) -> None:
                 clusters.pop(short.key, None)
 
 
+# Characters between a place and a company name that can still say "a <country> company".
+COUNTRY_REACH = 80
+
+
 def _countries_from_text(clusters: list[_Cluster], annotation: Annotation) -> None:
     """ "Sweden's Northvolt", "South Korean battery maker LGES", "Renault, a French automaker"."""
     gaz = gazetteer()
@@ -298,8 +316,14 @@ def _countries_from_text(clusters: list[_Cluster], annotation: Annotation) -> No
 def _country_near(mention: Mention, places: list[Mention], text: str,
                   gaz: Gazetteer) -> str | None:
     for place in places:
-        gap = text[place.end:mention.start] if place.end <= mention.start else None
-        after = text[mention.end:place.start] if place.start >= mention.end else None
+        # Only a place just before or just after can say the country; looking further
+        # made long documents quadratic.
+        gap = text[place.end:mention.start] if (
+            0 <= mention.start - place.end <= COUNTRY_REACH) else None
+        after = text[mention.end:place.start] if (
+            0 <= place.start - mention.end <= COUNTRY_REACH) else None
+        if gap is None and after is None:
+            continue
         name = place.key or place.text
         entry = gaz.place(name)
         if entry is None or entry.kind not in (None, "country"):

@@ -319,6 +319,14 @@ def test_index_addition() -> None:
     assert fact.attributes["change"] == "added"
 
 
+@pytest.mark.parametrize("text", [
+    "Altheon Materials added nickel to its cathode supply in March.",
+    "Corvane Cells moved to copper from aluminum for its busbars.",
+])
+def test_a_commodity_is_no_index(text: str) -> None:
+    assert not run(text).of("INDEX_MEMBERSHIP")
+
+
 @pytest.mark.parametrize(("text", "asset", "direction", "when"), [
     ("Oil prices fell 3% on Tuesday.", "oil", "down", "2025-03-11"),
     ("Gold prices rose on Monday.", "gold", "up", "2025-03-10"),

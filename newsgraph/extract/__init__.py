@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -27,7 +28,7 @@ from newsgraph.extract.cues import (
     status_of,
     when_of,
 )
-from newsgraph.extract.frames import Frame, frames
+from newsgraph.extract.frames import Frame, TypePolicy, frames
 from newsgraph.extract.links import linked, namesake_units
 from newsgraph.extract.roles import Mentioned, Roles, SentenceView, fill_roles, phrase_tokens
 from newsgraph.lexicon import load_yaml
@@ -166,11 +167,16 @@ def _views(resolution: Resolution) -> dict[int, SentenceView]:
     doc = resolution.annotation.doc
     views = {}
     shared = Counter((start, end) for start, end, _ in resolution.spans)
-    for sent in doc.sents:
+    sentences = list(doc.sents)
+    starts = [sent.start_char for sent in sentences]
+    spans_of: dict[int, list[tuple[int, int, str]]] = {}
+    for start, end, eid in resolution.spans:  # each span to its sentence, in span order
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < sentences[i].end_char:
+            spans_of.setdefault(i, []).append((start, end, eid))
+    for i, sent in enumerate(sentences):
         mentions = []
-        for start, end, eid in resolution.spans:
-            if not sent.start_char <= start < sent.end_char:
-                continue
+        for start, end, eid in spans_of.get(i, ()):
             span = doc.char_span(start, end, alignment_mode="expand")
             if span is None:
                 continue
@@ -290,15 +296,32 @@ def _instances(frame: Frame, roles: Roles, resolution: Resolution, split: bool =
         else:
             choices.append([(role, eid) for eid in ids])
     out = []
-    excluded = frames().policies[fact_type].exclude_sectors
+    policy = frames().policies[fact_type]
     for combo in itertools.islice(itertools.product(*choices), MAX_COMBINATIONS):
         args = dict(combo)
         if not _distinct(args) or not _actor_allowed(frame, args, resolution):
             continue
-        if any(resolution.sectors.get(eid) in excluded for eid in _ids(args)):
+        if any(resolution.sectors.get(eid) in policy.exclude_sectors for eid in _ids(args)):
+            continue
+        if not _sectors_fit(policy, args, resolution):
             continue
         out.append((args, _attributes(frame, roles, args)))
     return out
+
+
+def _sectors_fit(policy: TypePolicy, args: dict[str, Any], resolution: Resolution) -> bool:
+    """A role with required sectors ("nickel" is a commodity, not an index) holds only
+    entities of those sectors, or unknown entities whose names fit the role."""
+    for role, allowed in policy.role_sectors.items():
+        value = args.get(role)
+        for eid in value if isinstance(value, tuple) else (value,) if value else ():
+            sector = resolution.sectors.get(eid)
+            if sector is None:
+                if not policy.role_names[role].search(resolution.entity(eid).name):
+                    return False
+            elif sector not in allowed:
+                return False
+    return True
 
 
 def _replaced(frame: Frame, roles: Roles, resolution: Resolution) -> list[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -70,6 +71,10 @@ class TypePolicy:
     statuses: frozenset[str] | None = None
     status_map: dict[str, str] = field(default_factory=dict)
     amount_words: frozenset[str] = frozenset()
+    # A role only entities of these gazetteer sectors fill; an entity outside the
+    # gazetteer fills it if its name matches the role's `names` pattern.
+    role_sectors: dict[str, frozenset[str]] = field(default_factory=dict)
+    role_names: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -94,7 +99,11 @@ def frames() -> FrameSet:
                                          frozenset(spec.get("exclude_sectors", ())),
                                          frozenset(spec["statuses"]) if "statuses" in spec
                                          else None, dict(spec.get("status_map", {})),
-                                         frozenset(spec.get("amount_words", ())))
+                                         frozenset(spec.get("amount_words", ())),
+                                         {role: frozenset(rule["sectors"]) for role, rule
+                                          in spec.get("role_sectors", {}).items()},
+                                         {role: re.compile(rule["names"]) for role, rule
+                                          in spec.get("role_sectors", {}).items()})
         for raw in spec["frames"]:
             frame = _frame(fact_type, len(built), spec["roles"], raw, irregular)
             built.append(frame)

@@ -1,6 +1,6 @@
 """The graph: facts of many documents merged into entities, facts and their statements.
 
-`store` holds the data (SQLite for now), `merge` resolves entities across
+`store` holds the data (SQLite, or PostgreSQL in `postgres`), `merge` resolves entities across
 documents, `ingest` writes extractions idempotently, `queries` reads the
 graph back as frozen dataclasses, `corrections` applies and records manual
 entity merges and splits, `export` writes GraphML, CSV, JSON-LD and Cypher.

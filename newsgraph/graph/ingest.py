@@ -14,10 +14,10 @@ import hashlib
 import re
 import struct
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -30,9 +30,10 @@ from newsgraph.model import (
     ENTITY_ATTRIBUTES,
     Extraction,
     Fact,
+    Page,
     RoleValue,
 )
-from newsgraph.pipeline import extract_page
+from newsgraph.pipeline import extract_pages
 from newsgraph.read import read_inputs
 
 # Near-duplicates: word 4-shingles, 64 MinHash values in 16 bands of 4 (candidates
@@ -80,21 +81,32 @@ class _Tally:
 
 
 def ingest(sources: Iterable[str], store: GraphStore,
-           progress: Progress | None = None) -> IngestReport:
+           progress: Progress | None = None, budget: float | None = None, *,
+           allow_private: bool = False) -> IngestReport:
     """Read, extract and store every source; a bad input is reported, the rest goes on.
 
-    `progress`, if given, is called with the input name after each page.
+    `progress`, if given, is called with the input name after each page. A page
+    that takes longer than `budget` seconds to extract is reported and skipped.
+    `allow_private` lets URL sources reach private addresses (read/fetch.py).
     """
+    return ingest_pages(read_inputs(sources, allow_private=allow_private), store, progress,
+                        budget)
+
+
+def ingest_pages(items: Iterable[Page | InputError], store: GraphStore,
+                 progress: Progress | None = None, budget: float | None = None) -> IngestReport:
+    """`ingest` over pages already read (a feed's new items): extract and store each."""
     tally = _Tally()
-    for item in read_inputs(sources):
-        if isinstance(item, InputError):
-            tally.errors.append(item)
+    for result in extract_pages(items, budget):
+        if isinstance(result, InputError):
+            tally.errors.append(result)
         else:
+            page, extractions = result
             tally.counts["pages"] += 1
-            for extraction in extract_page(item):
-                _store(store, extraction, item.url, tally)
+            for extraction in extractions:
+                _store(store, extraction, page.url, tally)
         if progress is not None:
-            progress(item.source if isinstance(item, InputError) else item.input)
+            progress(result.source if isinstance(result, InputError) else result[0].input)
     return tally.report()
 
 
@@ -121,13 +133,67 @@ def _store(store: GraphStore, extraction: Extraction, url: str | None, tally: _T
                                        doc.published, now, doc.text, original), bands)
         tally.counts["documents_new"] += 1
         tally.counts["documents_near_duplicate"] += original is not None
-        resolved = resolve_entities(store, extraction.entities)
-        tally.counts["entities_new"] += sum(r.created for r in resolved.values())
-        graph_id = {local: r.entity_id for local, r in resolved.items()}
-        for entity in extraction.entities:
-            store.link_document_entity(doc.id, graph_id[entity.id], entity.name)
-        for fact in extraction.facts:
-            _store_fact(store, fact, graph_id, doc.id, doc.published, now, tally)
+        _store_content(store, extraction, now, tally)
+
+
+def _store_content(store: GraphStore, extraction: Extraction, now: str, tally: _Tally) -> None:
+    """Entities, facts and statements of a document just stored."""
+    doc = extraction.doc
+    resolved = resolve_entities(store, extraction.entities)
+    tally.counts["entities_new"] += sum(r.created for r in resolved.values())
+    graph_id = {local: r.entity_id for local, r in resolved.items()}
+    for entity in extraction.entities:
+        store.link_document_entity(doc.id, graph_id[entity.id], entity.name)
+    for fact in extraction.facts:
+        _store_fact(store, fact, graph_id, doc.id, doc.published, now, tally)
+
+
+class CopyStore(GraphStore, Protocol):
+    """A store that can write many documents at once (PostgreSQL's COPY)."""
+
+    def copy_documents(self, rows: Sequence[DocumentRow],
+                       bands: Mapping[str, Sequence[int]] | None = None) -> list[str]: ...
+
+
+def store_extractions_copying(pages: Iterable[tuple[Extraction, str | None]],
+                              store: CopyStore) -> IngestReport:
+    """`store_extractions` for a chunk of (extraction, url), its new documents in one COPY.
+
+    The rules and their order are `_store`'s, so the graph is the one `ingest` makes: a
+    document stored already, or earlier in the chunk, is a duplicate; a near-duplicate is
+    looked for among the stored documents, then the chunk's earlier ones (which `ingest`
+    would have stored by then); entities, facts and statements follow document by
+    document. One transaction for the whole chunk.
+    """
+    tally = _Tally()
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows: dict[str, tuple[DocumentRow, list[int]]] = {}
+    by_band: dict[int, list[DocumentRow]] = {}
+    fresh: list[Extraction] = []
+    with store.transaction():
+        for extraction, url in pages:
+            doc = extraction.doc
+            if doc.id in rows or store.has_document(doc.id):
+                tally.counts["documents_duplicate"] += 1
+                continue
+            shingles = shingle_set(doc.text)
+            bands = lsh_bands(minhash(shingles)) if len(shingles) >= MIN_SHINGLES else []
+            near = {row.id for band in bands for row in by_band.get(band, ())}
+            earlier = [row for row, _ in rows.values() if row.id in near]  # in chunk order
+            original = _near_duplicate_of(store, doc.kind, shingles, bands, earlier)
+            row = DocumentRow(doc.id, doc.input, doc.kind, doc.title, url, doc.published, now,
+                              doc.text, original)
+            rows[doc.id] = (row, bands)
+            for band in bands:
+                by_band.setdefault(band, []).append(row)
+            fresh.append(extraction)
+            tally.counts["documents_new"] += 1
+            tally.counts["documents_near_duplicate"] += original is not None
+        store.copy_documents([row for row, _ in rows.values()],
+                             {doc_id: bands for doc_id, (_, bands) in rows.items()})
+        for extraction in fresh:
+            _store_content(store, extraction, now, tally)
+    return tally.report()
 
 
 def _store_fact(store: GraphStore, fact: Fact, graph_id: Mapping[str, int], doc_id: str,
@@ -179,10 +245,12 @@ def _entity_value(value: RoleValue, graph_id: Mapping[str, int]) -> Any:
     return {"entity": graph_id[value]} if value in graph_id else value
 
 
-def _near_duplicate_of(store: GraphStore, kind: str, shingles: set[str],
-                       bands: list[int]) -> str | None:
+def _near_duplicate_of(store: GraphStore, kind: str, shingles: set[str], bands: list[int],
+                       also: Sequence[DocumentRow] = ()) -> str | None:
+    """The original this text is a near-duplicate of: among the stored documents sharing
+    a band, then `also` (documents not stored yet), the most similar one."""
     best: tuple[float, str] | None = None
-    for candidate in store.near_duplicate_candidates(bands):
+    for candidate in [*store.near_duplicate_candidates(bands), *also]:
         if candidate.kind != kind:
             continue
         score = jaccard(shingles, shingle_set(candidate.text))

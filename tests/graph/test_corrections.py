@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from newsgraph.graph import queries
 from newsgraph.graph.corrections import CorrectionError, merge_entities, split_entity
 from newsgraph.graph.ingest import store_extractions
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import GraphStore
 from newsgraph.graph_cli import register
 
 
@@ -23,13 +23,13 @@ def report(make: Any, supplier: str, day: str, status: str = "agreed",
                            [make.fact("SUPPLY", status, supplier="e1", customer="e2")])
 
 
-def suppliers(store: SQLiteStore) -> dict[str, int]:
+def suppliers(store: GraphStore) -> dict[str, int]:
     """Supplier name -> corroboration of its SUPPLY fact to Polaro Auto."""
     return {f.roles["supplier"][0]: f.corroboration
             for f in queries.query_facts(store, type="SUPPLY", customer="Polaro Auto")}
 
 
-def test_merge_reingest_split(store: SQLiteStore, make: Any) -> None:
+def test_merge_reingest_split(store: GraphStore, make: Any) -> None:
     first = [report(make, "Arvik Cells", "2024-01-10", "talks"),
              report(make, "Arvik Batteries", "2024-03-01")]
     store_extractions(first, store)
@@ -62,7 +62,7 @@ def test_merge_reingest_split(store: SQLiteStore, make: Any) -> None:
     assert suppliers(store) == {"Arvik Cells": 1, "Arvik Batteries": 3}
 
 
-def test_merge_relinks_attributes_and_customers(store: SQLiteStore, make: Any) -> None:
+def test_merge_relinks_attributes_and_customers(store: GraphStore, make: Any) -> None:
     store_extractions([report(make, "Arvik Cells", "2024-01-10", customer="Polaro Auto"),
                        report(make, "Lumo Lithium", "2024-01-11", customer="Polaro Motors")],
                       store)
@@ -72,7 +72,7 @@ def test_merge_relinks_attributes_and_customers(store: SQLiteStore, make: Any) -
         "Arvik Cells", "Lumo Lithium"}
 
 
-def test_refused_corrections(store: SQLiteStore, make: Any) -> None:
+def test_refused_corrections(store: GraphStore, make: Any) -> None:
     store_extractions([report(make, "Arvik Cells", "2024-01-10")], store)
     with pytest.raises(CorrectionError, match="already one entity"):
         merge_entities(store, "Arvik Cells", "arvik cells")
@@ -82,19 +82,19 @@ def test_refused_corrections(store: SQLiteStore, make: Any) -> None:
         merge_entities(store, "Nobody", "Arvik Cells")
 
 
-def test_entities_commands(store: SQLiteStore, make: Any) -> None:
+def test_entities_commands(store: GraphStore, make: Any) -> None:
     store_extractions([report(make, "Arvik Cells", "2024-01-10"),
                        report(make, "Arvik Batteries", "2024-03-01")], store)
     app = typer.Typer()
     register(app)
     runner = CliRunner()
     merged = runner.invoke(app, ["entities", "merge", "Arvik Batteries", "Arvik Cells",
-                                 "--db", store.path, "--json"])
+                                 "--db", store.location, "--json"])
     assert merged.exit_code == 0, merged.output
     assert json.loads(merged.stdout)["facts_folded"] == 1
     split = runner.invoke(app, ["entities", "split", "Arvik Cells", "--alias",
-                                "Arvik Batteries", "--db", store.path])
+                                "Arvik Batteries", "--db", store.location])
     assert split.exit_code == 0 and "split off" in split.stdout
     again = runner.invoke(app, ["entities", "merge", "Arvik Cells", "Arvik Cells",
-                                "--db", store.path])
+                                "--db", store.location])
     assert again.exit_code == 1 and "already one entity" in again.output

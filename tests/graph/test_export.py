@@ -14,14 +14,14 @@ from typer.testing import CliRunner
 
 from newsgraph.graph import export
 from newsgraph.graph.ingest import store_extractions
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import GraphStore
 from newsgraph.graph_cli import register
 
 GRAPHML = "{http://graphml.graphdrawing.org/xmlns}"
 
 
 @pytest.fixture
-def graph(store: SQLiteStore, make: Any) -> SQLiteStore:
+def graph(store: GraphStore, make: Any) -> GraphStore:
     """O'Hara Cells supplies Polaro "Auto" (talks, then agreed); a partnership of three."""
     ohara = make.entity("e1", "O'Hara Cells", "ORG", "Ireland")
     polaro = make.entity("e2", 'Polaro "Auto" <EV>', "ORG")
@@ -37,7 +37,7 @@ def graph(store: SQLiteStore, make: Any) -> SQLiteStore:
     return store
 
 
-def test_graphml_parses_with_nodes_edges_and_attributes(graph: SQLiteStore,
+def test_graphml_parses_with_nodes_edges_and_attributes(graph: GraphStore,
                                                         tmp_path: Path) -> None:
     report = export.export(graph, "graphml", tmp_path / "g.graphml")
     assert (report.entities, report.facts, report.edges) == (3, 2, 5)
@@ -60,7 +60,7 @@ def test_graphml_parses_with_nodes_edges_and_attributes(graph: SQLiteStore,
     assert all(s in nodes and t in nodes for s, t, _ in edges)
 
 
-def test_csv_nodes_and_edges(graph: SQLiteStore, tmp_path: Path) -> None:
+def test_csv_nodes_and_edges(graph: GraphStore, tmp_path: Path) -> None:
     export.export(graph, "csv", tmp_path / "out")
     with open(tmp_path / "out" / "nodes.csv", newline="", encoding="utf-8") as f:
         nodes = {row["Id"]: row for row in csv.DictReader(f)}
@@ -75,7 +75,7 @@ def test_csv_nodes_and_edges(graph: SQLiteStore, tmp_path: Path) -> None:
     assert {e["Source"] for e in edges} | {e["Target"] for e in edges} <= set(nodes)
 
 
-def test_jsonld_loads_with_context(graph: SQLiteStore, tmp_path: Path) -> None:
+def test_jsonld_loads_with_context(graph: GraphStore, tmp_path: Path) -> None:
     export.export(graph, "jsonld", tmp_path / "g.jsonld")
     doc = json.loads((tmp_path / "g.jsonld").read_text(encoding="utf-8"))
     assert doc["@context"]["@vocab"] == "https://schema.org/"
@@ -90,7 +90,7 @@ def test_jsonld_loads_with_context(graph: SQLiteStore, tmp_path: Path) -> None:
                and term != "name")
 
 
-def test_cypher_escapes_names(graph: SQLiteStore, tmp_path: Path) -> None:
+def test_cypher_escapes_names(graph: GraphStore, tmp_path: Path) -> None:
     export.export(graph, "cypher", tmp_path / "g.cypher")
     script = (tmp_path / "g.cypher").read_text(encoding="utf-8")
     assert "n.name = 'O\\'Hara Cells'" in script
@@ -103,15 +103,15 @@ def test_cypher_escapes_names(graph: SQLiteStore, tmp_path: Path) -> None:
     assert all(line.endswith(";") for line in script.splitlines())
 
 
-def test_export_command(graph: SQLiteStore, tmp_path: Path) -> None:
+def test_export_command(graph: GraphStore, tmp_path: Path) -> None:
     app = typer.Typer()
     register(app)
     runner = CliRunner()
     for fmt, target in (("graphml", "g.graphml"), ("csv", "csvdir"), ("jsonld", "g.jsonld"),
                         ("cypher", "g.cypher")):
-        result = runner.invoke(app, ["export", fmt, "--db", graph.path, "-o",
+        result = runner.invoke(app, ["export", fmt, "--db", graph.location, "-o",
                                      str(tmp_path / target), "--json"])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["facts"] == 2
-    bad = runner.invoke(app, ["export", "dot", "--db", graph.path, "-o", str(tmp_path / "x")])
+    bad = runner.invoke(app, ["export", "dot", "--db", graph.location, "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2

@@ -8,7 +8,7 @@ import pytest
 
 from newsgraph.graph import queries
 from newsgraph.graph.ingest import store_extractions
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import GraphStore
 
 BODY = ("Talks between the two companies covered cell chemistry, plant sites, delivery "
         "schedules and prices for the next five years of electric vehicle production. ")
@@ -24,7 +24,7 @@ def supply(make: Any, day: str | None, status: str, certainty: str = "confirmed"
         "SUPPLY", status, certainty, supplier="e1", customer="e2")])
 
 
-def test_history_and_current_status(store: SQLiteStore, make: Any) -> None:
+def test_history_and_current_status(store: GraphStore, make: Any) -> None:
     store_extractions([supply(make, "2024-05-01", "agreed"), supply(make, "2024-01-10", "talks"),
                        supply(make, "2025-02-01", "in_progress")], store)
     [fact] = queries.query_facts(store, type="SUPPLY", customer="Polaro Auto")
@@ -36,7 +36,7 @@ def test_history_and_current_status(store: SQLiteStore, make: Any) -> None:
     assert len(queries.query_facts(store, type="supply", status="in_progress")) == 1
 
 
-def test_confirmed_outranks_rumour_of_the_same_date(store: SQLiteStore, make: Any) -> None:
+def test_confirmed_outranks_rumour_of_the_same_date(store: GraphStore, make: Any) -> None:
     store_extractions([supply(make, "2024-05-01", "agreed", "confirmed"),
                        supply(make, "2024-05-01", "cancelled", "speculative")], store)
     [fact] = queries.query_facts(store, type="SUPPLY")
@@ -46,14 +46,14 @@ def test_confirmed_outranks_rumour_of_the_same_date(store: SQLiteStore, make: An
     assert fact.status == "cancelled"
 
 
-def test_undated_document_is_ordered_by_ingestion(store: SQLiteStore, make: Any) -> None:
+def test_undated_document_is_ordered_by_ingestion(store: GraphStore, make: Any) -> None:
     store_extractions([supply(make, "2024-05-01", "agreed"), supply(make, None, "completed")],
                       store)
     [fact] = queries.query_facts(store, type="SUPPLY")
     assert fact.status == "completed"
 
 
-def test_near_duplicate_is_one_source(store: SQLiteStore, make: Any) -> None:
+def test_near_duplicate_is_one_source(store: GraphStore, make: Any) -> None:
     text = "Arvik Cells signed a deal to supply Polaro Auto, the companies said. " + BODY * 2
     copy = text.replace("the companies said", "the companies said on Friday") + " (wire)"
     report = store_extractions([supply(make, "2024-05-01", "agreed", text=text),
@@ -70,7 +70,7 @@ def test_near_duplicate_is_one_source(store: SQLiteStore, make: Any) -> None:
     assert fact.corroboration == 2
 
 
-def test_reingest_adds_nothing(store: SQLiteStore, make: Any) -> None:
+def test_reingest_adds_nothing(store: GraphStore, make: Any) -> None:
     items = [supply(make, "2024-05-01", "agreed"), supply(make, "2024-01-10", "talks")]
     store_extractions(items, store)
     before = queries.stats(store)
@@ -79,7 +79,7 @@ def test_reingest_adds_nothing(store: SQLiteStore, make: Any) -> None:
     assert queries.stats(store) == before
 
 
-def test_profile_timeline_changes(store: SQLiteStore, make: Any) -> None:
+def test_profile_timeline_changes(store: GraphStore, make: Any) -> None:
     store_extractions([supply(make, "2024-01-10", "talks", country="Finland"),
                        supply(make, "2024-05-01", "agreed")], store)
     profile = queries.entity_profile(store, "arvik cells")
@@ -98,7 +98,7 @@ def test_profile_timeline_changes(store: SQLiteStore, make: Any) -> None:
         queries.entity_profile(store, "Nobody Inc.")
 
 
-def test_supply_network_tiers(store: SQLiteStore, make: Any) -> None:
+def test_supply_network_tiers(store: GraphStore, make: Any) -> None:
     store_extractions([
         supply(make, "2024-01-01", "agreed", supplier="Lumo Lithium", customer="Arvik Cells",
                country="Chile"),
@@ -115,7 +115,7 @@ def test_supply_network_tiers(store: SQLiteStore, make: Any) -> None:
     assert [e.supplier for e in chile.edges] == ["Lumo Lithium"]
 
 
-def test_search_and_stats(store: SQLiteStore, make: Any) -> None:
+def test_search_and_stats(store: GraphStore, make: Any) -> None:
     store_extractions([supply(make, "2024-01-10", "talks", text=BODY)], store)
     [hit] = queries.search(store, 'chemistry "plant')  # quotes are words, not FTS syntax
     assert hit.published == "2024-01-10"
@@ -124,7 +124,7 @@ def test_search_and_stats(store: SQLiteStore, make: Any) -> None:
                                                "entities": 2, "facts": 1, "statements": 1}
 
 
-def test_fact_with_an_unknown_role_entity_is_skipped(store: SQLiteStore, make: Any) -> None:
+def test_fact_with_an_unknown_role_entity_is_skipped(store: GraphStore, make: Any) -> None:
     item = make.extraction("x", None, [make.entity("e1", "Arvik Cells")],
                            [make.fact("SUPPLY", supplier="e1", customer="e9")])
     assert store_extractions([item], store).facts_new == 0

@@ -1,4 +1,5 @@
-"""The lifecycle end to end: three dated articles through the real pipeline into SQLite."""
+"""The lifecycle end to end: three dated articles through the real pipeline into the graph
+(on each backend)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import typer
 from typer.testing import CliRunner
 
 from newsgraph.graph import ingest, queries
-from newsgraph.graph.store import SQLiteStore
+from newsgraph.graph.store import GraphStore
 from newsgraph.graph_cli import register
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -19,13 +20,13 @@ WIRE_COPY = str(FIXTURES / "jv-2-wire-copy.json")
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
-def joint_venture(store: SQLiteStore) -> queries.FactView:
+def joint_venture(store: GraphStore) -> queries.FactView:
     [fact] = queries.query_facts(store, type="PARTNERSHIP", partners="Kestrel Energy")
     assert fact.roles["partners"] == ("Kestrel Energy", "Voltera Motors")
     return fact
 
 
-def test_three_articles_make_one_fact_with_its_lifecycle(store: SQLiteStore) -> None:
+def test_three_articles_make_one_fact_with_its_lifecycle(store: GraphStore) -> None:
     # Out of order on purpose: the report dates, not the ingestion order, make the history.
     report = ingest([ARTICLES[2], ARTICLES[0], ARTICLES[1]], store)
     assert report.errors == () and report.documents_new == 3
@@ -48,11 +49,11 @@ def test_three_articles_make_one_fact_with_its_lifecycle(store: SQLiteStore) -> 
     assert queries.stats(store) == before
 
 
-def test_cli_commands(tmp_path: Path) -> None:
+def test_cli_commands(graph_db: str, tmp_path: Path) -> None:
     app = typer.Typer()
     register(app)
     runner = CliRunner()
-    db = str(tmp_path / "cli.db")
+    db = graph_db
     result = runner.invoke(app, ["ingest", *ARTICLES, "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["documents_new"] == 3
@@ -73,7 +74,7 @@ def test_cli_commands(tmp_path: Path) -> None:
     assert unknown.exit_code == 1
 
 
-def test_samples_ingest(store: SQLiteStore) -> None:
+def test_samples_ingest(store: GraphStore) -> None:
     report = ingest([str(SAMPLES)], store)
     assert report.errors == () and report.documents_new >= 3
     facts = queries.entity_profile(store, "Corvane Cells").facts

@@ -169,3 +169,28 @@ def test_empty_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     [error] = read_inputs(["-"])
     assert isinstance(error, InputError)
     assert (error.source, error.reason) == ("<stdin>", "empty")
+
+
+# Business news in Japanese and Korean, invented, long enough for detection to be sure.
+JAPANESE = ("電池メーカーの新工場は来年から量産を始める予定だと会社が発表した。"
+            "投資額は約千億円で、自動車各社への供給を見込む。\n") * 3
+KOREAN = ("배터리 제조사는 내년부터 새 공장에서 양산을 시작할 계획이라고 밝혔다. "
+          "투자 규모는 약 1조 원이며 자동차 업체에 공급할 예정이다.\n") * 3
+
+
+@pytest.mark.parametrize(("text", "codec"), [(JAPANESE, "shift_jis"), (JAPANESE, "euc_jp"),
+                                             (KOREAN, "euc_kr"), (KOREAN, "utf-16")])
+def test_east_asian_encodings(tmp_path: Path, text: str, codec: str) -> None:
+    path = tmp_path / "asia.txt"
+    path.write_bytes(text.encode(codec))
+    assert read_page(path).text == text
+
+
+@pytest.mark.parametrize(("text", "codec"), [(JAPANESE, "shift_jis"), (KOREAN, "euc-kr")])
+def test_html_charset_declared_in_meta(tmp_path: Path, text: str, codec: str) -> None:
+    path = tmp_path / "asia.html"
+    body = "".join(f"<p>{line}</p>" for line in text.splitlines())
+    html = (f'<html><head><meta charset="{codec}"><title>t</title></head>'
+            f"<body><article>{body}</article></body></html>")
+    path.write_bytes(html.encode(codec))
+    assert read_page(path).text.splitlines()[0] == text.splitlines()[0]

@@ -1,18 +1,16 @@
 """Hand-built extractions for graph tests (no model, no pipeline), and the graph store
 of each backend: every test that takes `store` or `graph_db` runs on SQLite and on a
-real PostgreSQL server started for the session (`pg_server.py`)."""
+real PostgreSQL server started for the session (`tests/helpers/pg_server.py`)."""
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import pg_server as pg_server_module
 import psycopg
 import pytest
 from psycopg import sql
@@ -57,22 +55,10 @@ def make() -> Builders:
     return Builders()
 
 
-def _pg_server_module() -> ModuleType:
-    """tests/graph/pg_server.py (test folders are not packages: load it by path)."""
-    if "pg_server" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("pg_server",
-                                                      Path(__file__).with_name("pg_server.py"))
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["pg_server"] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["pg_server"]
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Any]:
     """A throwaway PostgreSQL server for the session, with a template graph database."""
-    pg = _pg_server_module()
+    pg = pg_server_module
     try:
         server = pg.start()
     except pg.ServerUnavailable as exc:

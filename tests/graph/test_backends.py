@@ -4,29 +4,17 @@ rank and cut snippets differently)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import graph_scale
 
 from newsgraph.graph import corrections, export, queries, store_extractions
 from newsgraph.graph.store import GraphStore, open_store
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "graph_scale.py"
 FACTS = 800
 # Entities whose profile, timeline and network are compared: every few, to keep it quick.
 EVERY = 4
-
-
-def _generator() -> Any:
-    if "graph_scale" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("graph_scale", BENCH)
-        assert spec is not None and spec.loader is not None
-        module: ModuleType = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules["graph_scale"].Generator
 
 
 def answers(store: GraphStore, out: Path) -> dict[str, Any]:
@@ -58,7 +46,7 @@ def _both(sqlite: GraphStore, postgres: GraphStore, tmp_path: Path, step: str) -
 
 
 def test_same_answers_on_both_backends(postgres_db: str, tmp_path: Path) -> None:
-    documents = list(_generator()(FACTS, 3).documents())
+    documents = list(graph_scale.Generator(FACTS, 3).documents())
     sqlite, postgres = open_store(str(tmp_path / "graph.db")), open_store(postgres_db)
     try:
         for store in (sqlite, postgres):

@@ -4,14 +4,12 @@ the store, so a restart re-reads nothing."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import local_server as server
 import pytest
 from typer.testing import CliRunner
 
@@ -23,22 +21,6 @@ from newsgraph.nlp.pipeline import load_nlp
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 SUPPLY = {"supplier": ["Brenmark Cells"], "customer": ["Ostwald Motors"]}
-
-
-def _server_module() -> ModuleType:
-    """tests/read/fixtures/local_server.py (test folders are not packages)."""
-    name = "newsgraph_tests_local_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).parents[1] / "read" / "fixtures" / "local_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-server = _server_module()
 
 
 @pytest.fixture(scope="module", autouse=True)

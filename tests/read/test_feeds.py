@@ -3,13 +3,11 @@ fallback to an item's own text when its article cannot or may not be fetched."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import local_server as server
 import pytest
 
 from newsgraph.errors import FetchError, InputError, RefusedAddress
@@ -20,22 +18,6 @@ from newsgraph.read.formats import looks_like_feed, sniff_kind
 
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
 TALKS = "Brenmark Cells in talks to supply Ostwald Motors"
-
-
-def _server_module() -> ModuleType:
-    """tests/read/fixtures/local_server.py (test folders are not packages)."""
-    name = "newsgraph_tests_local_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("fixtures") / "local_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-server = _server_module()
 
 
 @pytest.fixture

@@ -8,14 +8,12 @@ given by a stub resolver (the guard's `resolve`), never by a mock server.
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import ipaddress
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
+import local_server as server
 import pytest
 
 from newsgraph.errors import FetchError, InputError, RefusedAddress
@@ -35,22 +33,6 @@ ARTICLE = (b"<html><head><title>Brenmark Cells hires</title></head><body><articl
            b"cell maker said on Monday. The plant makes lithium iron phosphate cells for "
            b"carmakers in Germany and France.</p></article></body></html>")
 LOOPBACK_ONLY = Guard(exempt=(ipaddress.ip_network("127.0.0.1/32"),))
-
-
-def _server_module() -> ModuleType:
-    """tests/read/fixtures/local_server.py (test folders are not packages)."""
-    name = "newsgraph_tests_local_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("fixtures") / "local_server.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-server = _server_module()
 
 
 @pytest.fixture

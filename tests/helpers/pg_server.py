@@ -11,8 +11,8 @@ initdb and postgres refuse to run as root, so as root they run as the
 
 By hand, for a benchmark (`start` prints the URL to pass as --db):
 
-    .venv/bin/python tests/graph/pg_server.py start /tmp/newsgraph-pg
-    .venv/bin/python tests/graph/pg_server.py stop /tmp/newsgraph-pg
+    .venv/bin/python tests/helpers/pg_server.py start /tmp/newsgraph-pg
+    .venv/bin/python tests/helpers/pg_server.py stop /tmp/newsgraph-pg
 """
 
 from __future__ import annotations

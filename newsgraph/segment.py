@@ -63,8 +63,13 @@ def _prefixed_headline(line: str) -> str | None:
     return None
 
 
-def looks_like_headline(line: str) -> bool:
-    """Short, Title Case, not a sentence of running text."""
+def looks_like_headline(line: str, lower_words: int | None = None) -> bool:
+    """Short, Title Case, not a sentence of running text.
+
+    With `lower_words`, at most that many content words may be lower case: a
+    sentence crowded with names ("Acme Power agreed to buy Widget Mining in
+    May") has a Title Case share, but its verbs give it away.
+    """
     words = line.split()
     if _CLAUSE_BREAK.search(line):
         return False
@@ -75,6 +80,8 @@ def looks_like_headline(line: str) -> bool:
     if not content:
         return False
     capitalized = sum(1 for w in content if not w[0].isalpha() or w[0].isupper())
+    if lower_words is not None and len(content) - capitalized > lower_words:
+        return False
     return capitalized / len(content) >= TITLE_CASE_SHARE
 
 

@@ -259,6 +259,13 @@ def test_acquisition(text: str, status: str, certainty: str, amount: Amount | No
     assert (fact.status, fact.certainty, fact.amount) == (status, certainty, amount)
 
 
+def test_agreed_to_buy_is_the_buyers_acquisition() -> None:
+    r = run("Altheon Materials agreed to buy Brisca Mining for $2 billion.")
+    fact = r.one("ACQUISITION")
+    assert r.roles(fact) == {"acquirer": "Altheon Materials", "target": "Brisca Mining"}
+    assert (fact.status, fact.amount) == ("agreed", Amount(2_000_000_000, currency="USD"))
+
+
 def test_funding_round_with_valuation() -> None:
     r = run("BlackRock led a $500 million funding round in Anthropic at a $15 billion "
             "valuation.")

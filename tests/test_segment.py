@@ -171,6 +171,14 @@ def test_looks_like_headline(line: str, expected: bool) -> None:
     assert looks_like_headline(line) is expected
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Gold and Silver Surge as Dollar Weakens", True),
+    ("Altheon Materials agreed to buy Brisca Mining in February for $2 billion.", False),
+])
+def test_a_sentence_crowded_with_names_is_no_title(line: str, expected: bool) -> None:
+    assert looks_like_headline(line, lower_words=1) is expected
+
+
 @pytest.mark.skipif(not SEED_PAGE.is_file(), reason=f"seed page not found at {SEED_PAGE}")
 def test_seed_page() -> None:
     text = SEED_PAGE.read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
+import os
 import warnings
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
@@ -27,6 +28,7 @@ from newsgraph.errors import NewsgraphError
 IN_FLIGHT_PER_WORKER = 2
 # Small files read by one Ray read task; an archive is always a task of its own.
 FILES_PER_READ_TASK = 64
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 # About a chunk of pages as JSON (a BBC article is 3 KB), or a few pages' extractions.
 BLOCK_BYTES = 128 * 1024
 DIED = "worker process died (out of memory, or a crash in native code)"
@@ -76,6 +78,11 @@ def run_local(sources: Iterable[str], options: EngineOptions) -> Iterator[PageRe
 
 
 def _pool(options: EngineOptions) -> ProcessPoolExecutor:
+    # One core per worker, as Ray gives its actors: BLAS and OpenMP threads of their own
+    # would have the workers fight over the cores. Children read it when numpy loads;
+    # this process has loaded it already, so the setting changes nothing here.
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
     # spawn, not fork: the driver may run threads (progress display, store), which a
     # forked child would inherit mid-lock.
     return ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context("spawn"),

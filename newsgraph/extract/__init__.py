@@ -225,18 +225,20 @@ def _governor(trigger: SpacySpan) -> str | None:
     return None
 
 
-def _governed(frame: Frame, trigger: SpacySpan) -> bool:
+def _governed(frame: Frame, trigger: SpacySpan, is_noun: bool) -> bool:
+    """ "accepted the offer": the offer noun is the target's; "agreed to buy" is still
+    the buyer's (a verb trigger is its own clause, whatever verb it hangs from)."""
     if not frame.governors and not frame.not_governors:
         return True
     verb = _governor(trigger)
     if frame.governors:
         return verb in frame.governors
-    return verb not in frame.not_governors
+    return not is_noun or verb not in frame.not_governors
 
 
 def _preconditions(frame: Frame, is_noun: bool, trigger: SpacySpan, view: SentenceView,
                    resolution: Resolution) -> bool:
-    if _vetoed(frame, trigger) or not _governed(frame, trigger):
+    if _vetoed(frame, trigger) or not _governed(frame, trigger, is_noun):
         return False
     table = cues()
     types = {m.type for m in view.mentions}

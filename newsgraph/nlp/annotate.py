@@ -20,6 +20,8 @@ from newsgraph.segment import looks_like_headline
 
 # Documents spaCy parses together; beyond a few dozen the gain is flat.
 BATCH_SIZE = 32
+# Lower-case content words a Title Case line may hold and still be recased.
+TITLE_LOWER_WORDS = 1
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ def annotate_all(documents: Sequence[Document]) -> list[Annotation]:
 def _parse_text(document: Document) -> str:
     """The text spaCy sees: same length and offsets as the document's, easier to parse."""
     text = _tame_long_runs(document.text)
-    if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0]):
+    if document.kind == "headline" or looks_like_headline(text.split("\n", 1)[0],
+                                                          TITLE_LOWER_WORDS):
         text = _recase_title_lines(text)
     return text
 
@@ -159,7 +162,7 @@ def _recase_title_lines(text: str) -> str:
     lines = text.split("\n")
     out = []
     for line in lines:
-        if looks_like_headline(line):
+        if looks_like_headline(line, TITLE_LOWER_WORDS):
             tokens = nlp.make_doc(line)
             line = recase(line, nlp, gazetteer_matcher().protected(tokens, common_words()))
         out.append(line)

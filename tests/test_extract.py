@@ -235,6 +235,11 @@ def test_component_of_a_product(text: str) -> None:
     assert fact.status == "planned"
 
 
+def test_supply_to_listed_examples_of_customers() -> None:
+    r = run("Samsung supplies carmakers such as Ford and Toyota with memory chips.")
+    assert sorted(r.roles(f)["customer"] for f in r.of("SUPPLY")) == ["Ford", "Toyota"]
+
+
 def test_component_supplier() -> None:
     r = run("The Torres EVX uses LFP batteries from BYD.")
     fact = r.one("PRODUCT_COMPONENT")

@@ -8,12 +8,13 @@ coordinations) the nearest entity on the expected side stands in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from spacy.tokens import Span, Token
 
 from newsgraph.extract.attribution import sources
 from newsgraph.extract.frames import Frame
+from newsgraph.lexicon import load_yaml
 from newsgraph.nlp.pipeline import is_noun, is_proper, is_verb
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -242,11 +243,32 @@ def _subject(path: list[Token], view: SentenceView, types: list[str]) -> tuple[
     return [], False
 
 
+def _examples(noun: Token) -> set[int]:
+    """Tokens of the examples a noun lists: "carmakers including X and Y" -> X and Y."""
+    preps = _example_preps()
+    out: set[int] = set()
+    for child in noun.children:
+        if child.dep_ != "prep":
+            continue
+        before = child.doc[child.i - 1].lower_ if child.i > 0 else ""
+        if child.lower_ in preps or f"{before} {child.lower_}" in preps:
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                out |= {t.i for t in pobj.subtree}
+    return out
+
+
+@cache
+def _example_preps() -> frozenset[str]:
+    return frozenset(load_yaml("cues.yaml")["example_preps"])
+
+
 def _object(head: Token, trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:
     tokens: set[int] = set()
     for child in head.children:
         if child.dep_ in OBJECT_DEPS - {"pobj"} and child.i >= trigger.start:
             tokens |= _core(child)
+            if "ORG" in types:  # "carmakers including X": companies stand for their kind
+                tokens |= _examples(child)
     found = view.within(tokens, types)
     doc = view.sent.doc
     owned = [m for m in found if doc[m.root].dep_ != "poss"]

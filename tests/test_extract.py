@@ -359,6 +359,16 @@ def test_share_price_is_an_asset_beside_the_company() -> None:
     assert fact.when == PUBLISHED
 
 
+@pytest.mark.parametrize(("text", "asset"), [
+    ("Rio Tinto rose 4.66 per cent to 445p.", "Rio Tinto shares"),  # British "per cent"
+    ("Kelvane Mining shares slumped on Friday.", "Kelvane Mining shares"),  # not the sector's
+    ("Mining shares slumped on Friday.", "Mining shares"),
+])
+def test_whose_shares_moved(text: str, asset: str) -> None:
+    r = run("Markets moved on Friday.\n" + text)
+    assert r.roles(r.one("MARKET_MOVE")) == {"asset": asset}
+
+
 def test_two_assets_in_one_sentence_are_two_facts() -> None:
     r = run("Copper and nickel prices slid on Monday.")
     assert sorted(r.roles(f)["asset"] for f in r.of("MARKET_MOVE")) == [  # type: ignore[type-var]

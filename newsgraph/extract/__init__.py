@@ -38,7 +38,6 @@ from newsgraph.nlp.pipeline import is_verb
 from newsgraph.resolve import Resolution
 
 MAX_COMBINATIONS = 8
-SHARE_WORDS = ("shares", "stock", "stocks", "%", "percent")
 
 
 @dataclass
@@ -485,6 +484,11 @@ def _merge(statements: list[_Statement]) -> list[Fact]:
     return merged
 
 
+@cache
+def _share_words() -> tuple[str, ...]:
+    return tuple(load_yaml("cues.yaml")["share_words"])
+
+
 class _SharesAssets:
     """ "Nvidia slipped 3.8%": the mover is Nvidia's shares, an ASSET beside the ORG."""
 
@@ -500,7 +504,7 @@ class _SharesAssets:
         if not any(0 < trigger.start - m.last <= 3 for m in companies):
             companies = []
         text = trigger.sent.text.lower()
-        if assets or not companies or not any(w in text for w in SHARE_WORDS):
+        if assets or not companies or not any(w in text for w in _share_words()):
             return {**roles, "asset": assets}
         return {**roles, "asset": [self._shares(m) for m in companies]}
 

@@ -288,6 +288,15 @@ def test_subsidiary_is_ownership() -> None:
     assert fact.when is None
 
 
+@pytest.mark.parametrize("text", [
+    "Traton, Volkswagen's heavy truck unit, said on Monday it would cut costs.",  # possessor
+    "Traton, a truck maker partly owned by Volkswagen, said it would cut costs.",  # acl
+])
+def test_ownership_in_an_appositive(text: str) -> None:
+    r = run("Markets moved on Monday.\n" + text)
+    assert r.roles(r.one("OWNERSHIP")) == {"parent": "Volkswagen", "subsidiary": "Traton"}
+
+
 def test_planned_ipo() -> None:
     r = run("Arm Holdings plans an initial public offering in New York in 2026.")
     fact = r.one("IPO")

@@ -342,14 +342,26 @@ def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Menti
     node = head
     while node.dep_ in ("compound", "amod") and node.head.i != node.i:
         node = node.head
+    if node.dep_ in ("acl", "prep") and node.head.dep_ == "appos":
+        node = node.head  # "X, a startup partly owned by Y": X, through the appositive
     if node.dep_ == "appos":
-        return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
+        return view.within(_core(node.head) - {t.i for t in node.subtree}, types) or (
+            _just_before(node, view, types))
     if node.dep_ == "attr":
         subjects = [c for c in node.head.children if c.dep_ in SUBJECT_DEPS]
         return [m for s in subjects for m in view.within(_core(s), types)]
     if node.dep_ in ("acl", "prep") and is_proper(node.head):
         return view.within(_core(node.head) - {t.i for t in node.subtree}, types)
     return []
+
+
+def _just_before(appositive: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
+    """The name right before an appositive's comma, where the parse lost the attachment
+    ("Acme On Co., the battery affiliate of ..." parsed with "On" as a preposition)."""
+    first = min(t.i for t in appositive.subtree)
+    if first == 0 or view.sent.doc[first - 1].text != ",":
+        return []
+    return [m for m in view.mentions if m.last == first - 2 and view.fits(m, types)]
 
 
 def _after_copula(trigger: Span, view: SentenceView, types: list[str]) -> list[Mentioned]:

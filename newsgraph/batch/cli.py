@@ -29,9 +29,9 @@ def batch_command(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for the Parquet datasets.")],
     engine: Annotated[str, typer.Option(help="local (a process pool) or ray.")] = "local",
     workers: Annotated[int | None, typer.Option(
-        min=1, help="Worker processes or Ray actors [default: the CPUs here].")] = None,
+        min=1, help="Worker processes or Ray actors (default: the CPUs here).")] = None,
     ray_address: Annotated[str | None, typer.Option(
-        "--ray-address", help="A Ray cluster to run on (ray://host:10001, or auto).")] = None,
+        "--ray-address", help="A Ray cluster: auto (on a node of it) or ray://HEAD:10001.")] = None,
     db: Annotated[str | None, typer.Option(
         "--db", help="Also load the graph: a SQLite file or a postgresql:// URL.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,

@@ -3,8 +3,8 @@
 The equivalence tests run the real pipeline over a few hundred BBC business
 articles, written as JSON Lines, gzipped JSON Lines, Parquet and a folder of
 text files: Ray in local mode (2 CPUs) and the local process pool must give
-exactly the extractions that `extract_page` gives in one process, and
-`--db` the graph that `ingest` makes. The other tests need no model.
+exactly the extractions that `extract` gives in one process, and `--db`
+the graph that `ingest` makes. The other tests need no model.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from typer.testing import CliRunner
 from newsgraph.batch import BatchError, BatchOptions, BatchReport, run_batch
 from newsgraph.batch.engines import _read_groups
 from newsgraph.batch.parquet import ParquetSink, read_extractions
-from newsgraph.batch.sources import Item, plan_sources, read_items
+from newsgraph.batch.sources import Failure, Item, plan_sources, read_items
 from newsgraph.batch.work import Extractor, decode_result, encode_item, encode_result
 from newsgraph.cli import app
-from newsgraph.errors import InputError
+from newsgraph.errors import InputError, TimeBudgetExceeded
 from newsgraph.graph.ingest import ingest
 from newsgraph.graph.store import SQLiteStore
 from newsgraph.model import Amount, Document, Entity, Extraction, Fact, Page, Span
-from newsgraph.pipeline import extract_page
+from newsgraph.pipeline import extract_pages
 from newsgraph.read import read_inputs
 
 BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc-business" / "articles"
@@ -89,11 +89,11 @@ def write_corpus(root: Path, sizes: dict[str, int]) -> tuple[list[str], list[str
 
 
 def reference(sources: list[str]) -> list[Extraction]:
-    """What `newsgraph extract` computes: `extract_page` on every page, in one process."""
+    """What `newsgraph extract` computes, in one process: `extract_pages` over the pages."""
     out: list[Extraction] = []
-    for item in read_inputs(sources):
-        if not isinstance(item, InputError):
-            out.extend(_as_parquet_input(e) for e in extract_page(item))
+    for result in extract_pages(read_inputs(sources)):
+        if not isinstance(result, InputError):
+            out.extend(_as_parquet_input(e) for e in result[1])
     return out
 
 
@@ -277,18 +277,35 @@ def test_a_page_that_fails_extraction_is_reported_and_the_rest_goes_on(
             raise ValueError("parser exploded")
         return _hand_built()[1:2]
 
+    def fake_pages(pages: list[Page], budget: float | None = None) -> Iterator[Any]:
+        for page in pages:
+            if "boom" in page.text:
+                raise ValueError("batch exploded")
+            yield (TimeBudgetExceeded(page.input, 1) if "slow" in page.text
+                   else (page, fake_extract(page)))
+
     monkeypatch.setattr("newsgraph.batch.work.load_nlp", lambda: None)
     monkeypatch.setattr("newsgraph.batch.work.extract_page", fake_extract)
+    monkeypatch.setattr("newsgraph.batch.work.extract_pages", fake_pages)
+    extractor = Extractor()
+    # A batch that breaks: its pages one by one, and only the bad one fails.
     items = [Item("a.txt", page=Page("a.txt", "fine")), Item("b.txt", page=Page("b.txt", "boom")),
-             Item("c.txt", page=Page("c.txt", "fine", url="https://c.example"))]
-    batch = Extractor()({"item": [encode_item(i) for i in items]})
+             Item("c.txt", page=Page("c.txt", "fine", url="https://c.example")),
+             Item("d.txt", failure=Failure("d.txt", "file not found"))]
+    batch = extractor({"item": [encode_item(i) for i in items]})
     results = [decode_result(r) for r in batch["result"]]
-    assert [r.failure is None for r in results] == [True, False, True]
+    assert [r.failure is None for r in results] == [True, False, True, False]
     assert results[1].failure is not None
     assert results[1].failure.reason == "extraction failed: ValueError: parser exploded"
     assert results[2].url == "https://c.example" and results[2].extractions == tuple(
         _hand_built()[1:2])
+    assert results[3].failure == Failure("d.txt", "file not found")
     assert decode_result(encode_result(results[0])) == results[0]
+    # A batch that goes through: a page over its time budget fails with the reason.
+    fine = extractor.extract_all([Item("e.txt", page=Page("e.txt", "fine", url="u")),
+                                  Item("f.txt", page=Page("f.txt", "slow"))])
+    assert fine[0].url == "u" and fine[0].extractions == tuple(_hand_built()[1:2])
+    assert fine[1].failure is not None and "time budget" in fine[1].failure.reason
 
 
 def test_ray_refuses_stdin_and_the_command_unknown_engines(tmp_path: Path) -> None:

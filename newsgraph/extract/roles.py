@@ -357,7 +357,8 @@ def _appositive(head: Token, view: SentenceView, types: list[str]) -> list[Menti
 
 def _just_before(appositive: Token, view: SentenceView, types: list[str]) -> list[Mentioned]:
     """The name right before an appositive's comma, where the parse lost the attachment
-    ("Acme On Co., the battery affiliate of ..." parsed with "On" as a preposition)."""
+    (a name holding a preposition-like word, "Up On Co.", whose appositive hangs from
+    "Co." alone)."""
     first = min(t.i for t in appositive.subtree)
     if first == 0 or view.sent.doc[first - 1].text != ",":
         return []

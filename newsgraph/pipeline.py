@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import replace
 
 from newsgraph.budget import time_budget
@@ -29,10 +30,7 @@ def extract_page(page: Page, budget: float | None = None) -> list[Extraction]:
     With a `budget` in seconds, a page that runs longer raises `TimeBudgetExceeded`
     (an `InputError` naming the page).
     """
-    if budget:
-        load_nlp()  # loading the model once is not the page's time
-    with time_budget(budget, page.input):
-        return _extract_together([page])[0]
+    return _extract_within([page], budget, page.input)[0]
 
 
 def extract_document(document: Document) -> Extraction:
@@ -48,25 +46,24 @@ def extract_pages(items: Iterable[Page | InputError], budget: float | None = Non
     ones read_inputs gave, and `TimeBudgetExceeded` for a page over `budget`.
     """
     chunk: list[Page | InputError] = []
+    pages = 0
     for item in items:
         chunk.append(item)
-        if sum(isinstance(i, Page) for i in chunk) >= batch:
+        pages += isinstance(item, Page)
+        if pages >= batch:
             yield from _extract_batch(chunk, budget)
-            chunk = []
+            chunk, pages = [], 0
     yield from _extract_batch(chunk, budget)
 
 
 def _extract_batch(items: list[Page | InputError], budget: float | None) -> Iterator[PageResult]:
     pages = [item for item in items if isinstance(item, Page)]
     together: list[list[Extraction]] | None = None
-    if budget:
-        load_nlp()
-    try:
-        # The batch may take as long as its pages together may.
-        with time_budget(budget and budget * len(pages), pages[0].input if pages else ""):
-            together = _extract_together(pages)
-    except TimeBudgetExceeded:
-        pass  # a page ran away: one at a time, so only that page is skipped
+    # The batch may take as long as its pages together may; if a page runs away,
+    # they go one at a time below, so that only that page is skipped.
+    with suppress(TimeBudgetExceeded):
+        together = _extract_within(pages, budget and budget * len(pages),
+                                   pages[0].input if pages else "")
     done = iter(together or [])
     for item in items:
         if isinstance(item, InputError):
@@ -82,6 +79,15 @@ def _extract_alone(page: Page, budget: float | None) -> PageResult:
         return page, extract_page(page, budget)
     except TimeBudgetExceeded as error:
         return error
+
+
+def _extract_within(pages: list[Page], budget: float | None,
+                    source: str) -> list[list[Extraction]]:
+    """`_extract_together`, raising `TimeBudgetExceeded` for `source` past `budget` seconds."""
+    if budget:
+        load_nlp()  # loading the model once is not the pages' time
+    with time_budget(budget, source):
+        return _extract_together(pages)
 
 
 def _extract_together(pages: list[Page]) -> list[list[Extraction]]:
